@@ -1,0 +1,79 @@
+# Two commands do all the set-up: `make site` builds the site and its PDFs,
+# `make test` runs every check. Both create .venv and install what is missing.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SHARED ?= ../shared
+
+# Debian packages: the CJK font and the Pango/HarfBuzz libraries WeasyPrint needs
+# (libharfbuzz-subset0 makes font subsetting fast), then the browser the tests drive.
+SITE_DEBS := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
+TEST_DEBS := $(SITE_DEBS) chromium
+
+.PHONY: site test serve lint clean
+
+site: $(VENV)/.site-deps system-site
+	rm -rf .site-staging
+	$(BIN)/mkdocs build --strict --site-dir .site-staging
+	rm -rf site && mv .site-staging site
+	@echo "Site built in site/ (open site/index.html, or run: make serve)"
+
+serve: $(VENV)/.site-deps system-site
+	$(BIN)/mkdocs serve --strict
+
+test: $(VENV)/.test-deps system-test lint
+	@if [ -f $(SHARED)/tools/check_originality.py ]; then \
+		echo "Checking course text against the source material"; \
+		$(PYTHON) $(SHARED)/tools/check_originality.py; \
+	else \
+		echo "Skipping the originality check: $(SHARED)/tools is not here"; \
+	fi
+	$(BIN)/pytest
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check generator tests
+	$(BIN)/ruff format --check generator tests
+	$(BIN)/mypy
+
+clean:
+	rm -rf site .site-staging $(VENV)
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV) || { \
+		echo "python3 -m venv failed; installing python3-venv"; \
+		$(MAKE) --no-print-directory debs DEBS=python3-venv && $(PYTHON) -m venv $(VENV); }
+
+$(VENV)/.site-deps: pyproject.toml $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-deps: pyproject.toml $(VENV)/.site-deps
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+.PHONY: system-site system-test debs
+system-site:
+	@$(MAKE) --no-print-directory debs DEBS="$(SITE_DEBS)"
+
+system-test:
+	@$(MAKE) --no-print-directory debs DEBS="$(TEST_DEBS)"
+
+# Install the Debian packages in DEBS that are missing: as root with apt-get,
+# otherwise through sudo; with neither, stop and name them.
+debs:
+	@missing=""; \
+	for pkg in $(DEBS); do \
+		dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "ok installed" || missing="$$missing $$pkg"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then \
+		echo "Please install these system packages (Debian names):$$missing" >&2; exit 1; \
+	elif [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	elif command -v sudo >/dev/null; then SUDO="sudo"; \
+	else echo "Missing system packages:$$missing. Install them as root: apt-get install$$missing" >&2; exit 1; fi; \
+	echo "Installing system packages:$$missing"; \
+	$$SUDO apt-get update -qq && \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing

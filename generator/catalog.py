@@ -1,0 +1,111 @@
+"""Load every content file into validated models and check their cross-references.
+
+All problems of all files are gathered and raised together, so one build run
+shows an author everything there is to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.content_types import CONTENT_TYPES, ContentType
+from generator.errors import ContentError, SourceError
+from generator.models.common import Content
+from generator.sources import Source, load
+from generator.validation import validate
+
+ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+HEADING = re.compile(r"^#\s+(.+?)\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One validated content file."""
+
+    kind: ContentType
+    id: str
+    model: Content
+    source: Source
+
+    @property
+    def page_path(self) -> str:
+        return f"{self.kind.folder}/{self.id}.md"
+
+    @property
+    def pdf_path(self) -> str:
+        return f"{self.kind.folder}/{self.id}.pdf"
+
+
+@dataclass
+class Catalog:
+    """Everything the course holds: chapter titles and the items of each kind."""
+
+    root: Path
+    chapters: dict[str, str] = field(default_factory=dict)
+    items: dict[str, list[Item]] = field(default_factory=dict)
+
+    def of(self, folder: str) -> list[Item]:
+        return self.items.get(folder, [])
+
+    def find(self, folder: str, item_id: str) -> Item | None:
+        return next((item for item in self.of(folder) if item.id == item_id), None)
+
+    def linked_to(self, chapter: str) -> Iterator[Item]:
+        """The items of every kind that belong to ``chapter``."""
+        for kind in CONTENT_TYPES:
+            yield from (item for item in self.of(kind.folder) if item.model.chapter == chapter)
+
+
+def load_catalog(root: Path, docs_dir: Path) -> Catalog:
+    """Read all content below ``root``; raise ContentError listing every problem."""
+    catalog = Catalog(root, chapters=_chapter_titles(docs_dir / "chapters"))
+    errors: list[SourceError] = []
+    for kind in CONTENT_TYPES:
+        folder = root / kind.folder
+        paths = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")])
+        catalog.items[kind.folder] = []
+        for path in paths:
+            display = path.relative_to(root).as_posix()
+            if not ITEM_ID.match(path.stem):
+                errors.append(
+                    SourceError(display, 1, "file name must be lowercase letters, digits and '-'")
+                )
+                continue
+            try:
+                source = load(path, display)
+                model = validate(kind.model, source)
+            except ContentError as exc:
+                errors.extend(exc.errors)
+                continue
+            catalog.items[kind.folder].append(Item(kind, path.stem, model, source))
+    errors.extend(_broken_references(catalog))
+    if errors:
+        raise ContentError(errors)
+    return catalog
+
+
+def _chapter_titles(folder: Path) -> dict[str, str]:
+    """Chapter id to the title in its first heading, e.g. ``ch01`` to ``第1章 ...``."""
+    titles = {}
+    for path in sorted(folder.glob("ch*.md")):
+        match = HEADING.search(path.read_text(encoding="utf-8"))
+        titles[path.stem] = match.group(1) if match else path.stem
+    return titles
+
+
+def _broken_references(catalog: Catalog) -> Iterator[SourceError]:
+    for items in catalog.items.values():
+        for item in items:
+            for ref in item.model.references():
+                exists = (
+                    ref.id in catalog.chapters
+                    if ref.folder == "chapters"
+                    else catalog.find(ref.folder, ref.id) is not None
+                )
+                if not exists:
+                    yield item.source.error(
+                        ref.location, f"'{ref.id}' names no file in {ref.folder}/"
+                    )

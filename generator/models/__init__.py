@@ -1,0 +1,1 @@
+"""Typed models of the course's YAML content, one module per content type."""

@@ -1,0 +1,43 @@
+"""Building blocks shared by every content model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""Non-empty text; YAML authors get an error rather than a silent blank."""
+
+ChapterId = Annotated[str, StringConstraints(pattern=r"^ch\d{2}$")]
+"""A chapter's file name without ``.md``, such as ``ch01``."""
+
+ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+"""A content file's name without ``.yml``, such as ``visit-plan``."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A link from one item to another that must exist: a chapter or another item."""
+
+    location: tuple[str | int, ...]
+    folder: str
+    id: str
+
+
+class StrictModel(BaseModel):
+    """Forbid unknown keys so a typo such as ``anwser`` is an error, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Content(StrictModel):
+    """A top-level content item: it has a title and belongs to a chapter."""
+
+    title: Text
+    chapter: ChapterId
+
+    def references(self) -> list[Reference]:
+        """Everything this item links to; the catalog checks each one exists."""
+        return [Reference(("chapter",), "chapters", self.chapter)]

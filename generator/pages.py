@@ -1,0 +1,48 @@
+"""Render content items into Markdown pages and print HTML with Jinja templates."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from generator.catalog import Catalog, Item
+from generator.content_types import ContentType
+
+
+@cache
+def environment() -> Environment:
+    """One Jinja environment for every template the package ships."""
+    return Environment(
+        loader=PackageLoader("generator", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_index(kind: ContentType, catalog: Catalog) -> str:
+    """The landing page of a content section, listing all its items."""
+    return environment().get_template(f"{kind.folder}/index.md.j2").render(catalog=catalog)
+
+
+def render_page(item: Item, catalog: Catalog) -> str:
+    """One item's site page, as Markdown the site engine turns into HTML."""
+    template = environment().get_template(f"{item.kind.folder}/page.md.j2")
+    return template.render(item=item, model=item.model, catalog=catalog)
+
+
+def render_print_html(item: Item, catalog: Catalog, course_title: str) -> str:
+    """One item's print version, as a standalone HTML document for the PDF renderer."""
+    template = environment().get_template(f"{item.kind.folder}/pdf.html.j2")
+    return template.render(item=item, model=item.model, catalog=catalog, course_title=course_title)
+
+
+def render_chapter_resources(chapter: str, catalog: Catalog) -> str:
+    """Markdown to append to a chapter: links to its quiz, forms and cases, if any."""
+    items = list(catalog.linked_to(chapter))
+    if not items:
+        return ""
+    return environment().get_template("chapters/resources.md.j2").render(items=items)

@@ -1,0 +1,100 @@
+/* Scores the course's self-check quizzes in the browser and shows feedback.
+   Results are kept in localStorage only, for the reader's own progress. */
+(function () {
+  "use strict";
+
+  var STORAGE_PREFIX = "course-quiz:";
+
+  function questionsOf(form) {
+    return Array.prototype.slice.call(form.querySelectorAll(".course-quiz__question"));
+  }
+
+  function inputsOf(question) {
+    return Array.prototype.slice.call(question.querySelectorAll("input"));
+  }
+
+  function optionText(input) {
+    return input.parentNode.querySelector(".course-quiz__text").textContent;
+  }
+
+  function clear(form) {
+    questionsOf(form).forEach(function (question) {
+      question.classList.remove("is-correct", "is-wrong", "is-unanswered");
+      question.querySelectorAll(".course-quiz__feedback, .course-quiz__explanation")
+        .forEach(function (node) { node.hidden = true; });
+    });
+    form.querySelector(".course-quiz__result").hidden = true;
+  }
+
+  function grade(question) {
+    var inputs = inputsOf(question);
+    var correct = inputs.every(function (input) {
+      return input.checked === input.hasAttribute("data-correct");
+    });
+    var answers = inputs.filter(function (input) { return input.hasAttribute("data-correct"); })
+      .map(optionText);
+    question.classList.add(correct ? "is-correct" : "is-wrong");
+    question.querySelector(".course-quiz__verdict").textContent = correct
+      ? "回答正确。"
+      : "回答错误。正确答案：" + answers.join("；");
+    inputs.forEach(function (input) {
+      var feedback = question.querySelector('.course-quiz__feedback[data-option="' + input.value + '"]');
+      if (feedback && input.checked) { feedback.hidden = false; }
+    });
+    question.querySelector(".course-quiz__explanation").hidden = false;
+    return correct;
+  }
+
+  function save(form, score, total) {
+    try {
+      window.localStorage.setItem(STORAGE_PREFIX + form.dataset.quizId, JSON.stringify({
+        score: score, total: total, date: new Date().toISOString()
+      }));
+    } catch (error) {
+      /* Storage can be disabled (private mode); scoring still works. */
+    }
+  }
+
+  function submit(form) {
+    clear(form);
+    var questions = questionsOf(form);
+    var result = form.querySelector(".course-quiz__result");
+    var unanswered = questions.filter(function (question) {
+      return !inputsOf(question).some(function (input) { return input.checked; });
+    });
+    result.hidden = false;
+    if (unanswered.length) {
+      unanswered.forEach(function (question) { question.classList.add("is-unanswered"); });
+      result.textContent = "还有 " + unanswered.length + " 道题没有作答，请全部完成后再提交。";
+      unanswered[0].scrollIntoView({ block: "center" });
+      return;
+    }
+    var score = questions.filter(grade).length;
+    var percent = Math.round((score / questions.length) * 100);
+    var pass = Number(form.dataset.passPercent);
+    result.textContent = "得分：" + score + " / " + questions.length + "（" + percent + "%）。" +
+      (percent >= pass
+        ? "恭喜，已通过本章自测。"
+        : "未达到 " + pass + "% 的通过线，建议看完每题讲解、复习本章后再试一次。");
+    save(form, score, questions.length);
+  }
+
+  function init() {
+    document.querySelectorAll("form.course-quiz").forEach(function (form) {
+      if (form.dataset.ready) { return; }
+      form.dataset.ready = "true";
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        submit(form);
+      });
+      form.addEventListener("reset", function () { clear(form); });
+    });
+  }
+
+  /* Material's document$ emits on every page load, including instant navigation. */
+  if (typeof window.document$ !== "undefined") {
+    window.document$.subscribe(init);
+  } else {
+    document.addEventListener("DOMContentLoaded", init);
+  }
+})();
