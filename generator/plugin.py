@@ -61,7 +61,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     ) -> str:
         assert self.catalog is not None
         path = Path(page.file.src_uri)
-        if path.parent.as_posix() == self.config.chapters_dir and path.stem in self.catalog.chapters:
+        if (
+            path.parent.as_posix() == self.config.chapters_dir
+            and path.stem in self.catalog.chapters
+        ):
             return markdown + render_chapter_resources(path.stem, self.catalog)
         return markdown
 
@@ -81,7 +84,8 @@ def _expand_sections(nav: Any, sections: dict[str, list[str]]) -> Any:
         return [_expand_sections(entry, sections) for entry in nav]
     if isinstance(nav, dict):
         return {
-            title: sections[value] if isinstance(value, str) and value in sections
+            title: sections[value]
+            if isinstance(value, str) and value in sections
             else _expand_sections(value, sections)
             for title, value in nav.items()
         }

@@ -33,8 +33,8 @@ class Source:
         """
         known: Location = ()
         for part in location:
-            if known + (part,) in self.lines:
-                known = known + (part,)
+            if (*known, part) in self.lines:
+                known = (*known, part)
         return self.lines.get(known, 1)
 
     def error(self, location: Location, message: str) -> SourceError:
@@ -83,9 +83,9 @@ def _map_lines(
             if key in seen:
                 duplicates.append(SourceError(display, line, f"duplicate key '{key}'"))
             seen.add(key)
-            lines[location + (key,)] = line
-            _map_lines(value_node, location + (key,), lines, duplicates, display)
+            lines[(*location, key)] = line
+            _map_lines(value_node, (*location, key), lines, duplicates, display)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            lines[location + (index,)] = item.start_mark.line + 1
-            _map_lines(item, location + (index,), lines, duplicates, display)
+            lines[(*location, index)] = item.start_mark.line + 1
+            _map_lines(item, (*location, index), lines, duplicates, display)

@@ -42,8 +42,8 @@ def _describe(location: tuple[str | int, ...], source: Source) -> str:
     text = ""
     known: tuple[str | int, ...] = ()
     for part in location:
-        if known + (part,) not in source.lines:
+        if (*known, part) not in source.lines:
             continue
-        known = known + (part,)
+        known = (*known, part)
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text

@@ -24,7 +24,7 @@ class Case(Content):
     roles: list[Role] = Field(min_length=2)
     observer_checklist: list[Text] = Field(min_length=1)
     debrief: list[Text] = Field(min_length=1)
-    forms: list[ItemId] = []
+    forms: list[ItemId] = Field(default_factory=list)
 
     def references(self) -> list[Reference]:
         return super().references() + [

@@ -56,6 +56,6 @@ class Form(Content):
     """A form trainers print and hand out."""
 
     purpose: Text
-    instructions: list[Text] = []
+    instructions: list[Text] = Field(default_factory=list)
     orientation: Literal["portrait", "landscape"] = "portrait"
     sections: list[FormSection] = Field(min_length=1)

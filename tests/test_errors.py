@@ -1,0 +1,66 @@
+"""Bad content stops the build with file:line messages and keeps the old site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import run_build
+
+
+def build_fails(project: Path) -> str:
+    """Build ``project`` over a previous site; return the output after checking it failed."""
+    site = project / "site"
+    site.mkdir()
+    (site / "index.html").write_text("previous build", encoding="utf-8")
+    result = run_build(project, site)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "Traceback" not in output
+    assert (site / "index.html").read_text(encoding="utf-8") == "previous build"
+    assert sorted(p.name for p in site.iterdir()) == ["index.html"]
+    return output
+
+
+def test_typo_in_a_key_names_file_and_line(project: Path) -> None:
+    quiz = project / "quizzes" / "ch01.yml"
+    lines = quiz.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if line.strip().startswith("answer:"))
+    lines[number] = lines[number].replace("answer:", "anwser:")
+    quiz.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    output = build_fails(project)
+    assert f"quizzes/ch01.yml:{number + 1}: " in output
+    assert "unknown key 'anwser'" in output
+
+
+def test_malformed_yaml_names_file_and_line(project: Path) -> None:
+    form = next((project / "forms").glob("*.yml"))
+    form.write_text("title: 表\nsections: [\n  - 未闭合\n", encoding="utf-8")
+    output = build_fails(project)
+    assert f"forms/{form.name}:" in output
+    assert "invalid YAML" in output
+
+
+def test_every_problem_is_reported_in_one_run(project: Path) -> None:
+    quiz = (project / "quizzes" / "ch01.yml").read_text(encoding="utf-8")
+    (project / "quizzes" / "extra.yml").write_text(
+        quiz.replace("chapter: ch01", "chapter: ch99"), encoding="utf-8"
+    )
+    (project / "quizzes" / "empty.yml").write_text(
+        "title: 空测验\nchapter: ch01\nquestions: []\n", encoding="utf-8"
+    )
+    case = next((project / "cases").glob("*.yml"))
+    case.write_text(case.read_text(encoding="utf-8") + "forms:\n  - no-such-form\n", "utf-8")
+    output = build_fails(project)
+    assert "3 problems in the course content" in output
+    assert "quizzes/extra.yml:2: 'ch99' names no file in chapters/" in output
+    assert "quizzes/empty.yml:3: questions: List should have at least 1 item" in output
+    assert f"cases/{case.name}:" in output and "duplicate key 'forms'" in output
+
+
+def test_dangling_form_reference_is_reported(project: Path) -> None:
+    case = next((project / "cases").glob("*.yml"))
+    text = case.read_text(encoding="utf-8")
+    assert "\nforms:\n  - " in text
+    case.write_text(text.replace("\nforms:\n  - ", "\nforms:\n  - no-such-form\n  - "), "utf-8")
+    output = build_fails(project)
+    assert "'no-such-form' names no file in forms/" in output

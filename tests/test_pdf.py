@@ -1,0 +1,71 @@
+"""Every PDF has its Chinese text and embeds (subsets of) the CJK font it uses."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+
+from tests.content import items
+
+PRINTED = [(folder, item_id) for folder in ("forms", "cases") for item_id in items(folder)]
+
+
+def fonts(reader: PdfReader) -> dict[str, DictionaryObject]:
+    """Every font used on any page, by its PostScript name."""
+    found: dict[str, DictionaryObject] = {}
+    for page in reader.pages:
+        resources = page.get("/Resources")
+        font_dict = resources.get_object().get("/Font") if resources else None
+        for ref in (font_dict.get_object() if font_dict else {}).values():
+            font = ref.get_object()
+            found[str(font["/BaseFont"])] = font
+    return found
+
+
+def is_embedded(font: DictionaryObject) -> bool:
+    descendants = font.get("/DescendantFonts")
+    target = descendants.get_object()[0].get_object() if descendants else font
+    descriptor = target["/FontDescriptor"].get_object()
+    return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize(("folder", "item_id"), PRINTED)
+def test_pdf_has_chinese_text_and_embedded_cjk_fonts(site: Path, folder: str, item_id: str) -> None:
+    reader = PdfReader(site / folder / f"{item_id}.pdf")
+    text = normalise("".join(page.extract_text() for page in reader.pages))
+    item = items(folder)[item_id]
+    assert normalise(item["title"]) in text
+    assert normalise(item.get("purpose") or item.get("background", "")[:20]) in text
+    used = fonts(reader)
+    assert used, "no fonts found"
+    for name, font in used.items():
+        assert "NotoSansCJK" in name.replace("-", ""), f"unexpected font {name}"
+        assert "+" in name, f"{name} is not a subset"
+        assert is_embedded(font), f"{name} is not embedded"
+
+
+@pytest.mark.parametrize("item_id", list(items("forms")))
+def test_form_pdf_is_a4(site: Path, item_id: str) -> None:
+    page = PdfReader(site / "forms" / f"{item_id}.pdf").pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    assert (round(width), round(height)) in {(595, 842), (842, 595)}
+
+
+@pytest.mark.parametrize("item_id", list(items("cases")))
+def test_case_pdf_has_a_card_page_per_role(site: Path, item_id: str) -> None:
+    reader = PdfReader(site / "cases" / f"{item_id}.pdf")
+    roles = items("cases")[item_id]["roles"]
+    pages = [normalise(page.extract_text()) for page in reader.pages]
+    for role in roles:
+        card = [p for p in pages if p.find("角色卡") >= 0 and normalise(role["name"]) in p]
+        assert card, f"no role card for {role['name']}"
+        if role.get("confidential"):
+            assert normalise(role["confidential"])[:15] in "".join(card)
