@@ -33,8 +33,8 @@ test: $(VENV)/.test-deps system-test lint
 	$(BIN)/pytest
 
 lint: $(VENV)/.test-deps
-	$(BIN)/ruff check generator tests
-	$(BIN)/ruff format --check generator tests
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/mypy
 
 clean:

@@ -11,7 +11,7 @@ from importlib.resources import files
 
 from generator.catalog import Catalog
 from generator.content_types import CONTENT_TYPES
-from generator.pages import render_index, render_page, render_print_html
+from generator.pages import render_glossary, render_index, render_page, render_print_html
 from generator.pdf import render_pdf
 
 ASSET_DIR = "assets/course"
@@ -35,6 +35,9 @@ class Output:
     content: str | bytes
 
 
+GLOSSARY_PAGE = "glossary.md"
+
+
 def index_path(folder: str) -> str:
     return f"{folder}/index.md"
 
@@ -50,6 +53,7 @@ def section_pages(catalog: Catalog) -> dict[str, list[str]]:
 
 def outputs(catalog: Catalog, course_title: str) -> Iterator[Output]:
     """Every generated page, PDF and asset."""
+    yield Output(GLOSSARY_PAGE, render_glossary(catalog))
     for kind in CONTENT_TYPES:
         yield Output(index_path(kind.folder), render_index(kind, catalog))
         for item in catalog.of(kind.folder):

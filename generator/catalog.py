@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator.content_types import CONTENT_TYPES, ContentType
 from generator.errors import ContentError, SourceError
+from generator.glossary import Term, load_glossary
 from generator.models.common import Content
 from generator.sources import Source, load
 from generator.validation import validate
@@ -46,6 +47,7 @@ class Catalog:
     root: Path
     chapters: dict[str, str] = field(default_factory=dict)
     items: dict[str, list[Item]] = field(default_factory=dict)
+    glossary: list[Term] = field(default_factory=list)
 
     def of(self, folder: str) -> list[Item]:
         return self.items.get(folder, [])
@@ -59,10 +61,14 @@ class Catalog:
             yield from (item for item in self.of(kind.folder) if item.model.chapter == chapter)
 
 
-def load_catalog(root: Path, docs_dir: Path) -> Catalog:
+def load_catalog(root: Path, docs_dir: Path, glossary: Path) -> Catalog:
     """Read all content below ``root``; raise ContentError listing every problem."""
     catalog = Catalog(root, chapters=_chapter_titles(docs_dir / "chapters"))
     errors: list[SourceError] = []
+    try:
+        catalog.glossary = load_glossary(glossary, glossary.relative_to(root).as_posix())
+    except ContentError as exc:
+        errors.extend(exc.errors)
     for kind in CONTENT_TYPES:
         folder = root / kind.folder
         paths = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")])

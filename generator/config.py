@@ -7,7 +7,9 @@ from mkdocs.config.base import Config
 
 
 class CourseConfig(Config):
-    """Where the YAML content folders live, relative to ``mkdocs.yml``."""
+    """Where the content lives: YAML folders relative to ``mkdocs.yml``, the rest
+    relative to ``docs_dir``."""
 
     content_root = opt.Type(str, default=".")
     chapters_dir = opt.Type(str, default="chapters")
+    glossary = opt.Type(str, default="includes/abbreviations.md")

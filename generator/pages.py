@@ -40,6 +40,11 @@ def render_print_html(item: Item, catalog: Catalog, course_title: str) -> str:
     return template.render(item=item, model=item.model, catalog=catalog, course_title=course_title)
 
 
+def render_glossary(catalog: Catalog) -> str:
+    """The glossary page, from the same entries that give pages their tooltips."""
+    return environment().get_template("glossary/page.md.j2").render(terms=catalog.glossary)
+
+
 def render_chapter_resources(chapter: str, catalog: Catalog) -> str:
     """Markdown to append to a chapter: links to its quiz, forms and cases, if any."""
     items = list(catalog.linked_to(chapter))

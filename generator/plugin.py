@@ -37,9 +37,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        root = Path(config.config_file_path).parent / self.config.content_root
+        root = (Path(config.config_file_path).parent / self.config.content_root).resolve()
+        docs_dir = Path(config.docs_dir)
         try:
-            self.catalog = load_catalog(root.resolve(), Path(config.docs_dir))
+            self.catalog = load_catalog(root, docs_dir, docs_dir / self.config.glossary)
         except ContentError as exc:
             raise PluginError(str(exc)) from None
         config.extra_css.extend(build.STYLESHEETS)

@@ -37,3 +37,9 @@ def heading(markdown: str) -> str:
 
 def read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
+
+
+def glossary() -> dict[str, str]:
+    """Term to definition, from the abbreviation file that feeds the tooltips."""
+    text = (ROOT / "docs/includes/abbreviations.md").read_text(encoding="utf-8")
+    return dict(re.findall(r"^\*\[([^\]]+)\]:\s*(.+)$", text, re.MULTILINE))

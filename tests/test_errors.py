@@ -64,3 +64,15 @@ def test_dangling_form_reference_is_reported(project: Path) -> None:
     case.write_text(text.replace("\nforms:\n  - ", "\nforms:\n  - no-such-form\n  - "), "utf-8")
     output = build_fails(project)
     assert "'no-such-form' names no file in forms/" in output
+
+
+def test_bad_glossary_line_names_file_and_line(project: Path) -> None:
+    glossary = project / "docs" / "includes" / "abbreviations.md"
+    lines = glossary.read_text(encoding="utf-8").splitlines()
+    lines.insert(2, "[CRM] 客户关系管理")
+    lines.append(lines[0])
+    glossary.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    output = build_fails(project)
+    assert "docs/includes/abbreviations.md:3: not a '*[term]: definition' line" in output
+    assert f"docs/includes/abbreviations.md:{len(lines)}: " in output
+    assert "is already defined on line 1" in output

@@ -68,6 +68,9 @@ def test_form_and_case_pages_link_their_pdfs(site: Path) -> None:
 
 def test_sections_list_their_items_in_the_nav(site: Path) -> None:
     html = read(site / "index.html")
+    assert 'href="glossary.html"' in html
+    for chapter in chapters():
+        assert f'href="chapters/{chapter}.html"' in html
     for folder in ("quizzes", "forms", "cases"):
         for item_id in items(folder):
             assert f'href="{folder}/{item_id}.html"' in html

@@ -1,0 +1,59 @@
+"""Python-Markdown's abbreviations, made to work inside Chinese text.
+
+The stock extension wraps each term in ``\\b``; Chinese characters count as word
+characters, so a term such as 意向客户 inside a sentence never matches. Here only
+ASCII letters and digits act as word characters around a term, and each term is
+marked on its first use in a page only, so tooltips help without cluttering.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from typing import Any
+
+from markdown import Markdown
+from markdown.extensions.abbr import AbbrExtension, AbbrTreeprocessor
+
+
+class CjkAbbrTreeprocessor(AbbrTreeprocessor):
+    def run(self, root: etree.Element) -> None:
+        if not self.abbrs:
+            return
+        terms = sorted(self.abbrs, key=len, reverse=True)
+        alternatives = "|".join(re.escape(term) for term in terms)
+        self.RE = re.compile(f"(?<![A-Za-z0-9_])(?:{alternatives})(?![A-Za-z0-9_])")
+        self.iter_element(root)
+        _keep_first_use(root)
+
+
+def _keep_first_use(root: etree.Element) -> None:
+    """Unwrap every ``<abbr>`` whose term was already marked earlier in the page."""
+    parents = {child: parent for parent in root.iter() for child in parent}
+    seen: set[str] = set()
+    for abbr in list(root.iter("abbr")):
+        term = abbr.text or ""
+        if term not in seen:
+            seen.add(term)
+            continue
+        parent = parents[abbr]
+        index = list(parent).index(abbr)
+        text = term + (abbr.tail or "")
+        if index == 0:
+            parent.text = (parent.text or "") + text
+        else:
+            previous = parent[index - 1]
+            previous.tail = (previous.tail or "") + text
+        parent.remove(abbr)
+
+
+class CjkAbbrExtension(AbbrExtension):
+    abbrs: dict[str, str]
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        super().extendMarkdown(md)
+        md.treeprocessors.register(CjkAbbrTreeprocessor(md, self.abbrs), "abbr", 7)
+
+
+def makeExtension(**kwargs: Any) -> CjkAbbrExtension:
+    return CjkAbbrExtension(**kwargs)
