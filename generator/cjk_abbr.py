@@ -3,7 +3,8 @@
 The stock extension wraps each term in ``\\b``; Chinese characters count as word
 characters, so a term such as 意向客户 inside a sentence never matches. Here only
 ASCII letters and digits act as word characters around a term, and each term is
-marked on its first use in a page only, so tooltips help without cluttering.
+marked on its first use in a page's body text only (never in headings, which
+also feed the table of contents), so tooltips help without cluttering.
 """
 
 from __future__ import annotations
@@ -27,24 +28,39 @@ class CjkAbbrTreeprocessor(AbbrTreeprocessor):
         _keep_first_use(root)
 
 
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
 def _keep_first_use(root: etree.Element) -> None:
-    """Unwrap every ``<abbr>`` whose term was already marked earlier in the page."""
+    """Unwrap every ``<abbr>`` in a heading or whose term was already marked."""
     parents = {child: parent for parent in root.iter() for child in parent}
     seen: set[str] = set()
     for abbr in list(root.iter("abbr")):
         term = abbr.text or ""
-        if term not in seen:
+        if term not in seen and not _in_heading(abbr, parents):
             seen.add(term)
             continue
-        parent = parents[abbr]
-        index = list(parent).index(abbr)
-        text = term + (abbr.tail or "")
-        if index == 0:
-            parent.text = (parent.text or "") + text
-        else:
-            previous = parent[index - 1]
-            previous.tail = (previous.tail or "") + text
-        parent.remove(abbr)
+        _unwrap(abbr, parents[abbr])
+
+
+def _in_heading(element: etree.Element, parents: dict[etree.Element, etree.Element]) -> bool:
+    while element in parents:
+        element = parents[element]
+        if element.tag in HEADINGS:
+            return True
+    return False
+
+
+def _unwrap(abbr: etree.Element, parent: etree.Element) -> None:
+    """Put the term back as plain text where the ``<abbr>`` stood."""
+    text = (abbr.text or "") + (abbr.tail or "")
+    index = list(parent).index(abbr)
+    if index == 0:
+        parent.text = (parent.text or "") + text
+    else:
+        previous = parent[index - 1]
+        previous.tail = (previous.tail or "") + text
+    parent.remove(abbr)
 
 
 class CjkAbbrExtension(AbbrExtension):

@@ -141,6 +141,21 @@ def test_quiz_scores_all_right(server: str, page: Page) -> None:
         assert f'"score":{total}' in stored
 
 
+def test_progress_shows_each_quiz_result(server: str, page: Page) -> None:
+    quizzes = items("quizzes")
+    page.goto(f"{server}/quizzes/index.html")
+    for quiz_id in quizzes:
+        expect(page.locator(f".course-progress[data-quiz-id='{quiz_id}']")).to_have_text("未作答")
+    quiz_id, quiz = next(iter(quizzes.items()))
+    page.goto(f"{server}/quizzes/{quiz_id}.html")
+    choose(page, quiz, right=True)
+    page.get_by_role("button", name="提交答案").click()
+    page.goto(f"{server}/quizzes/index.html")
+    total = len(quiz["questions"])
+    cell = page.locator(f".course-progress[data-quiz-id='{quiz_id}']")
+    expect(cell).to_contain_text(f"{total} / {total}（100%），已通过")
+
+
 def test_quiz_scores_all_wrong_and_teaches(server: str, page: Page) -> None:
     quiz_id, quiz = next(iter(items("quizzes").items()))
     page.goto(f"{server}/quizzes/{quiz_id}.html")

@@ -70,7 +70,7 @@
       return;
     }
     var score = questions.filter(grade).length;
-    var percent = Math.round((score / questions.length) * 100);
+    var percent = percentOf({ score: score, total: questions.length });
     var pass = Number(form.dataset.passPercent);
     result.textContent = "得分：" + score + " / " + questions.length + "（" + percent + "%）。" +
       (percent >= pass
@@ -79,7 +79,30 @@
     save(form, score, questions.length);
   }
 
+  function percentOf(result) {
+    return Math.round((result.score / result.total) * 100);
+  }
+
+  /* Fill each progress cell on the quiz index from the stored results. */
+  function showProgress() {
+    document.querySelectorAll(".course-progress[data-quiz-id]").forEach(function (cell) {
+      var result = null;
+      try {
+        result = JSON.parse(window.localStorage.getItem(STORAGE_PREFIX + cell.dataset.quizId));
+      } catch (error) {
+        return;
+      }
+      if (!result) { return; }
+      var percent = percentOf(result);
+      var passed = percent >= Number(cell.dataset.passPercent);
+      cell.textContent = result.score + " / " + result.total + "（" + percent + "%）" +
+        (passed ? "，已通过" : "，未通过") + " · " + result.date.slice(0, 10);
+      cell.classList.add(passed ? "is-passed" : "is-failed");
+    });
+  }
+
   function init() {
+    showProgress();
     document.querySelectorAll("form.course-quiz").forEach(function (form) {
       if (form.dataset.ready) { return; }
       form.dataset.ready = "true";
