@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
+# Material prints an end-of-life banner on every build; the README covers it.
+export NO_MKDOCS_2_WARNING := 1
 
 # Debian packages: the CJK font and the Pango/HarfBuzz libraries WeasyPrint needs
 # (libharfbuzz-subset0 makes font subsetting fast), then the browser the tests drive.
@@ -16,7 +18,7 @@ TEST_DEBS := $(SITE_DEBS) chromium
 
 site: $(VENV)/.site-deps system-site
 	rm -rf .site-staging
-	$(BIN)/mkdocs build --strict --site-dir .site-staging
+	$(BIN)/mkdocs build --strict --site-dir .site-staging || { rm -rf .site-staging; exit 1; }
 	rm -rf site && mv .site-staging site
 	@echo "Site built in site/ (open site/index.html, or run: make serve)"
 

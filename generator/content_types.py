@@ -2,8 +2,9 @@
 
 Each kind is a folder of ``*.yml`` files, a model, and templates found by
 convention under ``templates/<folder>/``: ``index.md.j2`` (the section's
-landing page), ``page.md.j2`` (one item's page) and, when ``has_pdf`` is set,
-``pdf.html.j2`` (its print version). A new kind is one model, its templates
+landing page), ``page.md.j2`` (one item's page), ``link.md.j2`` (its line in
+a chapter's resource list) and, when ``has_pdf`` is set, ``pdf.html.j2`` (its
+print version). A new kind is one model, its templates
 and one line here.
 """
 
