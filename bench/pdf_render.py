@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
-    catalog = load_catalog(ROOT, ROOT / "docs", ROOT / "docs/includes/abbreviations.md")
+    catalog = load_catalog(ROOT, ROOT / "docs/chapters", ROOT / "docs/includes/abbreviations.md")
     for folder in ("forms", "cases"):
         for item in catalog.of(folder):
             html = render_print_html(item, catalog, "客户管理实务")

@@ -61,9 +61,9 @@ class Catalog:
             yield from (item for item in self.of(kind.folder) if item.model.chapter == chapter)
 
 
-def load_catalog(root: Path, docs_dir: Path, glossary: Path) -> Catalog:
+def load_catalog(root: Path, chapters_dir: Path, glossary: Path) -> Catalog:
     """Read all content below ``root``; raise ContentError listing every problem."""
-    catalog = Catalog(root, chapters=_chapter_titles(docs_dir / "chapters"))
+    catalog = Catalog(root, chapters=_chapter_titles(chapters_dir))
     errors: list[SourceError] = []
     try:
         catalog.glossary = load_glossary(glossary, glossary.relative_to(root).as_posix())

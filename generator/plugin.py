@@ -40,7 +40,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         root = (Path(config.config_file_path).parent / self.config.content_root).resolve()
         docs_dir = Path(config.docs_dir)
         try:
-            self.catalog = load_catalog(root, docs_dir, docs_dir / self.config.glossary)
+            self.catalog = load_catalog(
+                root, docs_dir / self.config.chapters_dir, docs_dir / self.config.glossary
+            )
         except ContentError as exc:
             raise PluginError(str(exc)) from None
         config.extra_css.extend(build.STYLESHEETS)
