@@ -29,6 +29,8 @@ test: $(VENV)/.test-deps system-test lint
 	@if [ -f $(SHARED)/tools/check_originality.py ]; then \
 		echo "Checking course text against the source material"; \
 		$(PYTHON) $(SHARED)/tools/check_originality.py; \
+	elif [ -n "$$CI" ]; then \
+		echo "CI must run the originality check, but $(SHARED)/tools is missing" >&2; exit 1; \
 	else \
 		echo "Skipping the originality check: $(SHARED)/tools is not here"; \
 	fi
