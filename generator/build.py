@@ -15,12 +15,13 @@ from generator.pages import render_glossary, render_index, render_page, render_p
 from generator.pdf import render_pdf
 
 ASSET_DIR = "assets/course"
-STYLESHEETS = (f"{ASSET_DIR}/course.css",)
+STYLESHEETS = (f"{ASSET_DIR}/form.css", f"{ASSET_DIR}/course.css")
 SCRIPTS = (f"{ASSET_DIR}/quiz.js",)
 POLYFILLS = (f"{ASSET_DIR}/iframe-worker-shim.js",)
 """Local copy of the shim that lets search run from file://, instead of a CDN."""
 
 _PACKAGED_ASSETS = {
+    f"{ASSET_DIR}/form.css": "styles/form.css",
     f"{ASSET_DIR}/course.css": "styles/site.css",
     f"{ASSET_DIR}/quiz.js": "scripts/quiz.js",
     f"{ASSET_DIR}/iframe-worker-shim.js": "vendor/iframe-worker-shim.js",

@@ -8,18 +8,25 @@ from importlib.resources import files
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
+STYLESHEETS = ("form.css", "print.css")
+"""Form layout shared with the site, then the print look, in cascade order."""
+
 
 @cache
-def _stylesheet() -> tuple[CSS, FontConfiguration]:
-    """Parse the print stylesheet once; its fonts are shared by every PDF."""
+def _stylesheets() -> tuple[list[CSS], FontConfiguration]:
+    """Parse the print stylesheets once; their fonts are shared by every PDF."""
     font_config = FontConfiguration()
-    css = (files("generator") / "styles" / "print.css").read_text(encoding="utf-8")
-    return CSS(string=css, font_config=font_config), font_config
+    styles = files("generator") / "styles"
+    sheets = [
+        CSS(string=(styles / name).read_text(encoding="utf-8"), font_config=font_config)
+        for name in STYLESHEETS
+    ]
+    return sheets, font_config
 
 
 def render_pdf(html: str) -> bytes:
     """A PDF with the CJK font embedded (subset by HarfBuzz when available)."""
-    css, font_config = _stylesheet()
+    sheets, font_config = _stylesheets()
     document = HTML(string=html, base_url=str(files("generator")))
-    pdf: bytes = document.write_pdf(stylesheets=[css], font_config=font_config)
+    pdf: bytes = document.write_pdf(stylesheets=sheets, font_config=font_config)
     return pdf
