@@ -8,12 +8,17 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from generator.catalog import Catalog, Item
 from generator.content_types import ContentType
+from generator.text import FILTERS
 
 
 @cache
 def environment() -> Environment:
-    """One Jinja environment for every template the package ships."""
-    return Environment(
+    """One Jinja environment for every template the package ships.
+
+    Author text reaches output only through the ``plain`` and ``markdown``
+    filters of ``generator.text``; templates never mark text ``safe``.
+    """
+    env = Environment(
         loader=PackageLoader("generator", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
@@ -21,6 +26,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters.update(FILTERS)
+    return env
 
 
 def render_index(kind: ContentType, catalog: Catalog) -> str:

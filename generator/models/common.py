@@ -5,10 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+
+from generator.text import label_problem
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-"""Non-empty text; YAML authors get an error rather than a silent blank."""
+"""Non-empty author Markdown; rendered only through ``generator.text``'s sanitiser."""
+
+
+def _plain_label(value: str) -> str:
+    problem = label_problem(value)
+    if problem:
+        raise ValueError(f"\u201c{value[:40]}\u201d {problem}")
+    return value
+
+
+Label = Annotated[Text, AfterValidator(_plain_label)]
+"""A title, name or label: one line of plain text, never Markdown or HTML, so
+that it is safe in page titles, headings, navigation and PDF bookmarks."""
 
 ChapterId = Annotated[str, StringConstraints(pattern=r"^ch\d{2}$")]
 """A chapter's file name without ``.md``, such as ``ch01``."""
@@ -35,7 +49,7 @@ class StrictModel(BaseModel):
 class Content(StrictModel):
     """A top-level content item: it has a title and belongs to a chapter."""
 
-    title: Text
+    title: Label
     chapter: ChapterId
 
     def references(self) -> list[Reference]:

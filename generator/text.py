@@ -1,0 +1,96 @@
+"""The one way author text from YAML becomes HTML: escaped plain text, or
+Markdown whose HTML output is cleaned by an allow-list sanitiser (nh3/ammonia).
+
+Course content is written by many hands and read by every new hire, so no
+script, event handler, ``javascript:`` URL or remote resource may pass. Every
+template renders YAML text through the ``plain`` or ``markdown`` filter below;
+the output is HTML meant to sit inside an HTML block, so the site's own
+Markdown pass (with ``attr_list``) never sees the author's text as Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from urllib.parse import urlsplit
+
+import markdown as markdown_lib
+import nh3
+from markupsafe import Markup, escape
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "strong", "em", "b", "i", "code", "del", "sub", "sup",
+        "ul", "ol", "li", "blockquote", "hr", "a", "img",
+        "table", "thead", "tbody", "tr", "th", "td",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+LABEL_FORBIDDEN = re.compile(r"[<>{}]|&(#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.IGNORECASE)
+"""Characters a title or label may not hold: HTML and attribute-list syntax,
+and entity references that Material's ``striptags`` would turn back into tags."""
+
+
+@cache
+def _converter() -> markdown_lib.Markdown:
+    """Plain Python-Markdown: no attr_list or md_in_html, so no attributes."""
+    return markdown_lib.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Drop image sources that point at another host: a reader's browser would fetch them."""
+    if tag == "img" and attribute == "src":
+        parts = urlsplit(value.strip())
+        if parts.scheme or parts.netloc or value.strip().startswith("//"):
+            return None
+    return value
+
+
+def sanitise(html: str) -> str:
+    """Keep only allow-listed elements and attributes, and safe URLs."""
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags={"script", "style"},
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_keep_attribute,
+        url_schemes=set(URL_SCHEMES),
+        link_rel="noopener noreferrer",
+    )
+
+
+def markdown(text: str | None) -> Markup:
+    """Author Markdown as sanitised HTML blocks (paragraphs, lists, tables)."""
+    if not text:
+        return Markup("")
+    converter = _converter()
+    converter.reset()
+    return Markup(sanitise(converter.convert(text)))
+
+
+def markdown_inline(text: str | None) -> Markup:
+    """Author Markdown for places that hold one line, such as a list item or an option."""
+    html = str(markdown(text)).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)
+
+
+def plain(text: object) -> Markup:
+    """Author text shown exactly as written, escaped."""
+    return escape("" if text is None else str(text))
+
+
+def label_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a title or label, or None if it can."""
+    match = LABEL_FORBIDDEN.search(text)
+    if match:
+        return f"must not contain '{match.group(0)}' (titles and labels are plain text)"
+    if "\n" in text:
+        return "must be a single line"
+    return None
+
+
+FILTERS = {"plain": plain, "markdown": markdown, "markdown_inline": markdown_inline}
+"""The Jinja filters every template uses for author text."""
