@@ -34,9 +34,6 @@ HOSTILE_MARKDOWN = {
 
 EVENT_ATTRIBUTE = re.compile(r"<[^>]*\son\w+\s*=", re.IGNORECASE)
 BAD_URL = re.compile(r"(href|src)\s*=\s*\"?\s*(javascript|vbscript|data):", re.IGNORECASE)
-REMOTE_RESOURCE = re.compile(
-    r"<(img|iframe|script|link|object|embed|source)[^>]*(src|href|data)=", re.I
-)
 FORBIDDEN_TAGS = re.compile(r"<(script|style|iframe|svg|form|input|meta|object|link)\b", re.I)
 
 
