@@ -21,11 +21,11 @@ def main() -> None:
     catalog = load_catalog(ROOT, ROOT / "docs/chapters", ROOT / "docs/includes/abbreviations.md")
     for folder in ("forms", "cases"):
         for item in catalog.of(folder):
-            html = render_print_html(item, catalog, "客户管理实务")
+            html = render_print_html(item, "pdf.html.j2", catalog, "客户管理实务")
             start = time.perf_counter()
             pdf = render_pdf(html)
             elapsed = time.perf_counter() - start
-            print(f"{item.pdf_path}: {elapsed:.2f} s, {len(pdf) / 1024:.0f} KiB")
+            print(f"{item.kind.folder}/{item.id}.pdf: {elapsed:.2f} s, {len(pdf) / 1024:.0f} KiB")
 
 
 if __name__ == "__main__":

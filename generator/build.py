@@ -1,6 +1,8 @@
 """List every file the course adds to the site: pages, PDFs and static assets.
 
 Nothing here knows the site engine; the plugin hands these files to MkDocs.
+PDFs are described as jobs (a path and its print HTML) first and rendered
+together by ``pdf.render_all``, so rendering can be cached and parallel.
 """
 
 from __future__ import annotations
@@ -10,9 +12,16 @@ from dataclasses import dataclass
 from importlib.resources import files
 
 from generator.catalog import Catalog
-from generator.content_types import CONTENT_TYPES
-from generator.pages import render_glossary, render_index, render_page, render_print_html
-from generator.pdf import render_pdf
+from generator.content_types import CONTENT_TYPES, TRAINER_DIR
+from generator.pages import (
+    render_glossary,
+    render_index,
+    render_page,
+    render_print_html,
+    render_trainer_index,
+    render_trainer_page,
+)
+from generator.pdf import PdfJob, render_all
 
 ASSET_DIR = "assets/course"
 STYLESHEETS = (f"{ASSET_DIR}/form.css", f"{ASSET_DIR}/course.css")
@@ -37,6 +46,7 @@ class Output:
 
 
 GLOSSARY_PAGE = "glossary.md"
+TRAINER_INDEX = f"{TRAINER_DIR}/index.md"
 
 
 def index_path(folder: str) -> str:
@@ -52,16 +62,37 @@ def section_pages(catalog: Catalog) -> dict[str, list[str]]:
     }
 
 
-def outputs(catalog: Catalog, course_title: str) -> Iterator[Output]:
-    """Every generated page, PDF and asset."""
+def pages(catalog: Catalog) -> Iterator[Output]:
+    """Every generated Markdown page: sections, items and the trainer area."""
     yield Output(GLOSSARY_PAGE, render_glossary(catalog))
+    yield Output(TRAINER_INDEX, render_trainer_index(catalog))
     for kind in CONTENT_TYPES:
         yield Output(index_path(kind.folder), render_index(kind, catalog))
         for item in catalog.of(kind.folder):
             yield Output(item.page_path, render_page(item, catalog))
-            if kind.has_pdf:
-                html = render_print_html(item, catalog, course_title)
-                yield Output(item.pdf_path, render_pdf(html))
+            if kind.trainer_page:
+                yield Output(item.trainer_page_path, render_trainer_page(item, catalog))
+
+
+def pdf_jobs(catalog: Catalog, course_title: str) -> Iterator[PdfJob]:
+    """Every PDF to publish, with the print HTML it is rendered from."""
+    for kind in CONTENT_TYPES:
+        for item in catalog.of(kind.folder):
+            for document in kind.documents:
+                html = render_print_html(item, document.template, catalog, course_title)
+                yield PdfJob(document.path(kind.folder, item.id), html)
+
+
+def assets() -> Iterator[Output]:
+    """The course's own stylesheets and scripts, and vendored files."""
     package = files("generator")
     for target, source in _PACKAGED_ASSETS.items():
         yield Output(target, (package / source).read_bytes())
+
+
+def outputs(catalog: Catalog, course_title: str) -> Iterator[Output]:
+    """Every generated page, PDF and asset."""
+    yield from pages(catalog)
+    for job, pdf in render_all(list(pdf_jobs(catalog, course_title))):
+        yield Output(job.path, pdf)
+    yield from assets()

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.content_types import CONTENT_TYPES, ContentType
+from generator.content_types import CONTENT_TYPES, TRAINER_DIR, ContentType
 from generator.errors import ContentError, SourceError
 from generator.glossary import Term, load_glossary
 from generator.models.common import Content
@@ -36,8 +36,8 @@ class Item:
         return f"{self.kind.folder}/{self.id}.md"
 
     @property
-    def pdf_path(self) -> str:
-        return f"{self.kind.folder}/{self.id}.pdf"
+    def trainer_page_path(self) -> str:
+        return f"{TRAINER_DIR}/{self.kind.folder}/{self.id}.md"
 
 
 @dataclass

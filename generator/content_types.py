@@ -2,10 +2,10 @@
 
 Each kind is a folder of ``*.yml`` files, a model, and templates found by
 convention under ``templates/<folder>/``: ``index.md.j2`` (the section's
-landing page), ``page.md.j2`` (one item's page), ``link.md.j2`` (its line in
-a chapter's resource list) and, when ``has_pdf`` is set, ``pdf.html.j2`` (its
-print version). A new kind is one model, its templates
-and one line here.
+landing page), ``page.md.j2`` (one item's page), ``link.html.j2`` (its line in
+a chapter's resource list), optionally ``trainer.md.j2`` (its page in the
+trainer area) and one template per print document. A new kind is one model,
+its templates and one line here.
 """
 
 from __future__ import annotations
@@ -17,16 +17,35 @@ from generator.models.common import Content
 from generator.models.form import Form
 from generator.models.quiz import Quiz
 
+TRAINER_DIR = "trainer"
+"""The trainer area: answer keys, guides and packs, out of the learner nav and search."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A PDF made for every item of a kind from one print template."""
+
+    template: str
+    suffix: str = ""
+    trainer: bool = False
+    """Published under ``trainer/`` rather than beside the learner page."""
+
+    def path(self, folder: str, item_id: str) -> str:
+        prefix = f"{TRAINER_DIR}/" if self.trainer else ""
+        return f"{prefix}{folder}/{item_id}{self.suffix}.pdf"
+
 
 @dataclass(frozen=True)
 class ContentType:
     folder: str
     model: type[Content]
-    has_pdf: bool
+    documents: tuple[Document, ...] = ()
+    trainer_page: bool = False
+    """Whether each item also has a page in the trainer area (``trainer.md.j2``)."""
 
 
 CONTENT_TYPES: tuple[ContentType, ...] = (
-    ContentType("quizzes", Quiz, has_pdf=False),
-    ContentType("cases", Case, has_pdf=True),
-    ContentType("forms", Form, has_pdf=True),
+    ContentType("quizzes", Quiz),
+    ContentType("cases", Case, documents=(Document("pdf.html.j2"),)),
+    ContentType("forms", Form, documents=(Document("pdf.html.j2"),)),
 )

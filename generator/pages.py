@@ -7,7 +7,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from generator.catalog import Catalog, Item
-from generator.content_types import ContentType
+from generator.content_types import CONTENT_TYPES, ContentType
 from generator.text import FILTERS
 
 
@@ -41,9 +41,21 @@ def render_page(item: Item, catalog: Catalog) -> str:
     return template.render(item=item, model=item.model, catalog=catalog)
 
 
-def render_print_html(item: Item, catalog: Catalog, course_title: str) -> str:
-    """One item's print version, as a standalone HTML document for the PDF renderer."""
-    template = environment().get_template(f"{item.kind.folder}/pdf.html.j2")
+def render_trainer_page(item: Item, catalog: Catalog) -> str:
+    """One item's page in the trainer area (answers, guides), kept out of search."""
+    template = environment().get_template(f"{item.kind.folder}/trainer.md.j2")
+    return template.render(item=item, model=item.model, catalog=catalog)
+
+
+def render_trainer_index(catalog: Catalog) -> str:
+    """The trainer area's landing page, linking every trainer page and document."""
+    template = environment().get_template("trainer/index.md.j2")
+    return template.render(catalog=catalog, kinds=CONTENT_TYPES)
+
+
+def render_print_html(item: Item, template_name: str, catalog: Catalog, course_title: str) -> str:
+    """One of an item's print documents, as standalone HTML for the PDF renderer."""
+    template = environment().get_template(f"{item.kind.folder}/{template_name}")
     return template.render(item=item, model=item.model, catalog=catalog, course_title=course_title)
 
 

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
+from typing import Any
 
 STYLESHEETS = ("form.css", "print.css")
 """Form layout shared with the site, then the print look, in cascade order."""
 
 
+@dataclass(frozen=True)
+class PdfJob:
+    """One PDF to make: where it is published and the print HTML it comes from."""
+
+    path: str
+    html: str
+
+
 @cache
-def _stylesheets() -> tuple[list[CSS], FontConfiguration]:
+def _stylesheets() -> tuple[list[Any], Any]:
     """Parse the print stylesheets once; their fonts are shared by every PDF."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
     font_config = FontConfiguration()
     styles = files("generator") / "styles"
     sheets = [
@@ -24,9 +35,27 @@ def _stylesheets() -> tuple[list[CSS], FontConfiguration]:
     return sheets, font_config
 
 
+def _local_only(url: str) -> dict[str, Any]:
+    """Fetch packaged files and data: URLs only; print HTML never reaches the network."""
+    from weasyprint import default_url_fetcher
+
+    package = str(files("generator"))
+    if url.startswith("data:") or (url.startswith("file://") and url[7:].startswith(package)):
+        return dict(default_url_fetcher(url))
+    raise ValueError(f"refusing to fetch {url[:80]} for a PDF")
+
+
 def render_pdf(html: str) -> bytes:
     """A PDF with the CJK font embedded (subset by HarfBuzz when available)."""
+    from weasyprint import HTML
+
     sheets, font_config = _stylesheets()
-    document = HTML(string=html, base_url=str(files("generator")))
+    document = HTML(string=html, base_url=str(files("generator")), url_fetcher=_local_only)
     pdf: bytes = document.write_pdf(stylesheets=sheets, font_config=font_config)
     return pdf
+
+
+def render_all(jobs: Sequence[PdfJob]) -> Iterator[tuple[PdfJob, bytes]]:
+    """Render every job, in order."""
+    for job in jobs:
+        yield job, render_pdf(job.html)

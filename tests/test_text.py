@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from hypothesis import given, settings
@@ -32,18 +33,36 @@ HOSTILE_MARKDOWN = {
     "inline style": '<p style="background:url(https://evil.example/x)">x</p>',
 }
 
-EVENT_ATTRIBUTE = re.compile(r"<[^>]*\son\w+\s*=", re.IGNORECASE)
-BAD_URL = re.compile(r"(href|src)\s*=\s*\"?\s*(javascript|vbscript|data):", re.IGNORECASE)
-FORBIDDEN_TAGS = re.compile(r"<(script|style|iframe|svg|form|input|meta|object|link)\b", re.I)
+SAFE_TAGS = {"p", "br", "strong", "em", "b", "i", "code", "del", "sub", "sup", "ul", "ol", "li"}
+SAFE_TAGS |= {"blockquote", "hr", "a", "img", "table", "thead", "tbody", "tr", "th", "td"}
+URL_ATTRIBUTES = {"href", "src"}
+
+
+class TagCollector(HTMLParser):
+    """Every real element and attribute in a fragment, as a browser would parse it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
 
 
 def assert_inert(html: str) -> None:
-    assert not EVENT_ATTRIBUTE.search(html), html
-    assert not BAD_URL.search(html), html
-    assert not FORBIDDEN_TAGS.search(html), html
-    for match in re.finditer(r'<img[^>]*src="([^"]*)"', html):
-        assert not re.match(r"^([a-z][a-z0-9+.-]*:|//)", match.group(1), re.I), html
-    assert "style=" not in html, html
+    """No unknown element, no event handler or style, no script URL, no remote image."""
+    parser = TagCollector()
+    parser.feed(html)
+    for tag, attrs in parser.tags:
+        assert tag in SAFE_TAGS, html
+        for name, value in attrs:
+            assert not name.startswith("on") and name != "style", html
+            if name in URL_ATTRIBUTES:
+                url = re.sub(r"[\x00-\x20]", "", value or "").lower()
+                scheme = re.match(r"^([a-z][a-z0-9+.-]*):", url)
+                assert not scheme or scheme.group(1) in {"http", "https", "mailto"}, html
+                if tag == "img":
+                    assert not scheme and not url.startswith("//"), html
 
 
 @pytest.mark.parametrize("text", HOSTILE_MARKDOWN.values(), ids=HOSTILE_MARKDOWN.keys())
