@@ -12,7 +12,7 @@ from pathlib import Path
 
 from generator.catalog import load_catalog
 from generator.pages import render_print_html
-from generator.pdf import render_pdf
+from generator.pdf import PdfJob, render_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,7 +23,7 @@ def main() -> None:
         for item in catalog.of(folder):
             html = render_print_html(item, "pdf.html.j2", catalog, "客户管理实务")
             start = time.perf_counter()
-            pdf = render_pdf(html)
+            pdf = render_pdf(PdfJob(f"{item.kind.folder}/{item.id}.pdf", html))
             elapsed = time.perf_counter() - start
             print(f"{item.kind.folder}/{item.id}.pdf: {elapsed:.2f} s, {len(pdf) / 1024:.0f} KiB")
 

@@ -8,6 +8,8 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
+from generator.errors import ContentError, SourceError
+
 STYLESHEETS = ("form.css", "print.css")
 """Form layout shared with the site, then the print look, in cascade order."""
 
@@ -18,6 +20,10 @@ class PdfJob:
 
     path: str
     html: str
+    max_pages: int | None = None
+    """The most pages the PDF may have; a longer one is an error at ``origin``."""
+    origin: SourceError | None = None
+    """Where to point the author when the PDF is too long (its message is replaced)."""
 
 
 @cache
@@ -45,17 +51,25 @@ def _local_only(url: str) -> dict[str, Any]:
     raise ValueError(f"refusing to fetch {url[:80]} for a PDF")
 
 
-def render_pdf(html: str) -> bytes:
-    """A PDF with the CJK font embedded (subset by HarfBuzz when available)."""
+def render_pdf(job: PdfJob) -> bytes:
+    """A PDF with the CJK font embedded (subset by HarfBuzz when available) whose
+    ``<input>`` and ``<textarea>`` elements become fillable AcroForm fields."""
     from weasyprint import HTML
 
     sheets, font_config = _stylesheets()
-    document = HTML(string=html, base_url=str(files("generator")), url_fetcher=_local_only)
-    pdf: bytes = document.write_pdf(stylesheets=sheets, font_config=font_config)
+    html = HTML(string=job.html, base_url=str(files("generator")), url_fetcher=_local_only)
+    document = html.render(stylesheets=sheets, font_config=font_config, pdf_forms=True)
+    if job.max_pages is not None and len(document.pages) > job.max_pages:
+        origin = job.origin or SourceError(job.path, 1, "")
+        message = (
+            f"{job.path} has {len(document.pages)} pages, more than the {job.max_pages} declared"
+        )
+        raise ContentError([SourceError(origin.path, origin.line, message)])
+    pdf: bytes = document.write_pdf(pdf_forms=True)
     return pdf
 
 
 def render_all(jobs: Sequence[PdfJob]) -> Iterator[tuple[PdfJob, bytes]]:
     """Render every job, in order."""
     for job in jobs:
-        yield job, render_pdf(job.html)
+        yield job, render_pdf(job)

@@ -55,8 +55,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.catalog is not None
-        for output in build.outputs(self.catalog, config.site_name):
-            files.append(File.generated(config, output.path, content=output.content))
+        try:
+            for output in build.outputs(self.catalog, config.site_name):
+                files.append(File.generated(config, output.path, content=output.content))
+        except ContentError as exc:
+            raise PluginError(str(exc)) from None
         return files
 
     def on_page_markdown(
