@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.resources import files
+from pathlib import Path
 
 from generator.catalog import Catalog
+from generator.content_files import display_path
 from generator.content_types import CONTENT_TYPES, TRAINER_DIR
+from generator.errors import SourceError
 from generator.pages import (
     render_glossary,
     render_index,
@@ -43,6 +46,8 @@ class Output:
 
     path: str
     content: str | bytes
+    origin: str = "the course generator"
+    """What the file is made from, named when it collides with a hand-written one."""
 
 
 GLOSSARY_PAGE = "glossary.md"
@@ -69,9 +74,11 @@ def pages(catalog: Catalog) -> Iterator[Output]:
     for kind in CONTENT_TYPES:
         yield Output(index_path(kind.folder), render_index(kind, catalog))
         for item in catalog.of(kind.folder):
-            yield Output(item.page_path, render_page(item, catalog))
+            origin = item.source.path
+            yield Output(item.page_path, render_page(item, catalog), origin)
             if kind.trainer_page:
-                yield Output(item.trainer_page_path, render_trainer_page(item, catalog))
+                page = render_trainer_page(item, catalog)
+                yield Output(item.trainer_page_path, page, origin)
 
 
 def pdf_jobs(catalog: Catalog, course_title: str) -> Iterator[PdfJob]:
@@ -80,7 +87,8 @@ def pdf_jobs(catalog: Catalog, course_title: str) -> Iterator[PdfJob]:
         for item in catalog.of(kind.folder):
             for document in kind.documents:
                 html = render_print_html(item, document.template, catalog, course_title)
-                yield PdfJob(document.path(kind.folder, item.id), html)
+                origin = SourceError(item.source.path, 1, "")
+                yield PdfJob(document.path(kind.folder, item.id), html, origin=origin)
 
 
 def assets() -> Iterator[Output]:
@@ -90,9 +98,18 @@ def assets() -> Iterator[Output]:
         yield Output(target, (package / source).read_bytes())
 
 
-def outputs(catalog: Catalog, course_title: str) -> Iterator[Output]:
-    """Every generated page, PDF and asset."""
-    yield from pages(catalog)
-    for job, pdf in render_all(list(pdf_jobs(catalog, course_title))):
+def rendered_pdfs(jobs: list[PdfJob]) -> Iterator[Output]:
+    """Every PDF, rendered from its job."""
+    for job, pdf in render_all(jobs):
         yield Output(job.path, pdf)
-    yield from assets()
+
+
+def hand_written_clashes(
+    paths: dict[str, str], docs_dir: Path, project: Path
+) -> Iterator[SourceError]:
+    """A file in ``docs/`` at a path the generator writes would be silently replaced."""
+    for path, origin in paths.items():
+        clash = docs_dir / path
+        if clash.exists() or clash.is_symlink():
+            message = f"this file would be replaced by the one generated from {origin}; remove it"
+            yield SourceError(display_path(clash, project), 1, message)

@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.content_files import content_sources, display_path, link_problem, outside_links
 from generator.content_types import CONTENT_TYPES, TRAINER_DIR, ContentType
 from generator.errors import ContentError, SourceError
 from generator.glossary import Term, load_glossary
 from generator.models.common import Content
-from generator.sources import Source, load
+from generator.sources import Source, load, read_text
 from generator.validation import validate
 
 ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -61,20 +62,30 @@ class Catalog:
             yield from (item for item in self.of(kind.folder) if item.model.chapter == chapter)
 
 
-def load_catalog(root: Path, chapters_dir: Path, glossary: Path) -> Catalog:
-    """Read all content below ``root``; raise ContentError listing every problem."""
-    catalog = Catalog(root, chapters=_chapter_titles(chapters_dir))
-    errors: list[SourceError] = []
+def load_catalog(
+    root: Path, chapters_dir: Path, glossary: Path, project: Path | None = None
+) -> Catalog:
+    """Read all content below ``root``; raise ContentError listing every problem.
+
+    Messages name files relative to ``project`` (the folder of ``mkdocs.yml``,
+    by default ``root``).
+    """
+    project = project or root
+    errors: list[SourceError] = list(outside_links(chapters_dir.parent, project))
+    chapters, chapter_errors = _chapter_titles(chapters_dir, project)
+    errors.extend(chapter_errors)
+    catalog = Catalog(root, chapters=chapters)
     try:
-        catalog.glossary = load_glossary(glossary, glossary.relative_to(root).as_posix())
+        if not link_problem(glossary, project):
+            catalog.glossary = load_glossary(glossary, display_path(glossary, project))
     except ContentError as exc:
         errors.extend(exc.errors)
     for kind in CONTENT_TYPES:
-        folder = root / kind.folder
-        paths = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")])
+        paths, file_errors = content_sources(root / kind.folder, project)
+        errors.extend(file_errors)
         catalog.items[kind.folder] = []
         for path in paths:
-            display = path.relative_to(root).as_posix()
+            display = display_path(path, project)
             if not ITEM_ID.match(path.stem):
                 errors.append(
                     SourceError(display, 1, "file name must be lowercase letters, digits and '-'")
@@ -93,13 +104,19 @@ def load_catalog(root: Path, chapters_dir: Path, glossary: Path) -> Catalog:
     return catalog
 
 
-def _chapter_titles(folder: Path) -> dict[str, str]:
+def _chapter_titles(folder: Path, project: Path) -> tuple[dict[str, str], list[SourceError]]:
     """Chapter id to the title in its first heading, e.g. ``ch01`` to ``第1章 ...``."""
-    titles = {}
+    titles: dict[str, str] = {}
+    errors: list[SourceError] = []
     for path in sorted(folder.glob("ch*.md")):
-        match = HEADING.search(path.read_text(encoding="utf-8"))
+        try:
+            text = read_text(path, display_path(path, project))
+        except ContentError as exc:
+            errors.extend(exc.errors)
+            continue
+        match = HEADING.search(text)
         titles[path.stem] = match.group(1) if match else path.stem
-    return titles
+    return titles, errors
 
 
 def _broken_references(catalog: Catalog) -> Iterator[SourceError]:

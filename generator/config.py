@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
+
 from mkdocs.config import config_options as opt
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ConfigErrors, ConfigWarnings
 
 
 class CourseConfig(Config):
@@ -13,3 +15,17 @@ class CourseConfig(Config):
     content_root = opt.Type(str, default=".")
     chapters_dir = opt.Type(str, default="chapters")
     glossary = opt.Type(str, default="includes/abbreviations.md")
+
+    def validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
+        """MkDocs' checks, with a suggestion for every misspelt option name."""
+        failed, warnings = super().validate()
+        names = sorted(key for key, _ in self._schema)
+        return failed, [(key, _suggest(key, message, names)) for key, message in warnings]
+
+
+def _suggest(key: str, message: str, names: list[str]) -> str:
+    if not message.startswith("Unrecognised configuration name"):
+        return message
+    close = difflib.get_close_matches(key, names, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return f"{message} ({hint}valid names: {', '.join(names)})"

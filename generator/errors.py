@@ -5,6 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+EXCERPT_LENGTH = 40
+"""How much of an offending text a message quotes: enough to find it, never a whole file."""
+
+
+def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
+    """The start of ``text`` on one line, shortened with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= length else flat[: length - 1] + "…"
+
 
 @dataclass(frozen=True)
 class SourceError:

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import ContentError, SourceError
+from generator.errors import ContentError, SourceError, excerpt
+from generator.sources import read_text
 
 ENTRY = re.compile(r"^\*\[(?P<term>[^\]]+)\]:\s*(?P<definition>\S.*?)\s*$")
 
@@ -25,12 +26,14 @@ def load_glossary(path: Path, display: str) -> list[Term]:
     terms: list[Term] = []
     errors: list[SourceError] = []
     seen: dict[str, int] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(read_text(path, display).splitlines(), start=1):
         if not line.strip():
             continue
         match = ENTRY.match(line)
         if not match:
-            errors.append(SourceError(display, number, f"not a '*[term]: definition' line: {line}"))
+            errors.append(
+                SourceError(display, number, f"not a '*[term]: definition' line: {excerpt(line)}")
+            )
             continue
         term = match["term"].strip()
         if term in seen:

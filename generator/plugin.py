@@ -1,11 +1,13 @@
 """The MkDocs plugin: hands the generator's pages, PDFs and assets to the build.
 
-Only this module knows MkDocs. Content is loaded and validated in ``on_config``,
-before MkDocs cleans the site folder, so bad content leaves the last build intact.
+Only this module knows MkDocs. Content is loaded, validated and rendered to
+pages in ``on_config``, before MkDocs cleans the site folder, so bad content
+leaves the last build intact; PDFs are rendered in ``on_files``.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +21,14 @@ from mkdocs.structure.pages import Page
 from generator import build
 from generator.catalog import Catalog, load_catalog
 from generator.config import CourseConfig
+from generator.content_files import display_path
 from generator.content_types import CONTENT_TYPES
 from generator.errors import ContentError
+from generator.links import broken_links
 from generator.pages import render_chapter_resources
+from generator.pdf import PdfJob
+
+log = logging.getLogger("mkdocs.plugins.course")
 
 
 class CoursePlugin(BasePlugin[CourseConfig]):
@@ -29,20 +36,29 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def __init__(self) -> None:
         self.catalog: Catalog | None = None
-
-    @property
-    def content_root(self) -> Path:
-        assert self.catalog is not None
-        return self.catalog.root
+        self.pages: list[build.Output] = []
+        self.jobs: list[PdfJob] = []
+        self.project = Path(".")
 
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        root = (Path(config.config_file_path).parent / self.config.content_root).resolve()
+        self.project = Path(config.config_file_path).parent.resolve()
+        root = (self.project / self.config.content_root).resolve()
         docs_dir = Path(config.docs_dir)
         try:
             self.catalog = load_catalog(
-                root, docs_dir / self.config.chapters_dir, docs_dir / self.config.glossary
+                root,
+                docs_dir / self.config.chapters_dir,
+                docs_dir / self.config.glossary,
+                self.project,
             )
+            self.pages = list(build.pages(self.catalog))
+            self.jobs = list(build.pdf_jobs(self.catalog, config.site_name))
+            generated = {page.path: page.origin for page in self.pages}
+            generated |= {job.path: job.origin.path for job in self.jobs if job.origin}
+            clashes = list(build.hand_written_clashes(generated, docs_dir, self.project))
+            if clashes:
+                raise ContentError(clashes)
         except ContentError as exc:
             raise PluginError(str(exc)) from None
         config.extra_css.extend(build.STYLESHEETS)
@@ -54,9 +70,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        assert self.catalog is not None
         try:
-            for output in build.outputs(self.catalog, config.site_name):
+            for output in [*self.pages, *build.rendered_pdfs(self.jobs), *build.assets()]:
                 files.append(File.generated(config, output.path, content=output.content))
         except ContentError as exc:
             raise PluginError(str(exc)) from None
@@ -66,6 +81,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         assert self.catalog is not None
+        known = {file.src_uri for file in files.documentation_pages()}
+        where = display_path(Path(config.docs_dir) / page.file.src_uri, self.project)
+        for line, target in broken_links(markdown, page.file.src_uri, known):
+            log.warning(f"{where}:{line}: link to '{target}' points to no page")
         path = Path(page.file.src_uri)
         if (
             path.parent.as_posix() == self.config.chapters_dir
@@ -77,8 +96,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
+        assert self.catalog is not None
         for kind in CONTENT_TYPES:
-            folder = self.content_root / kind.folder
+            folder = self.catalog.root / kind.folder
             if folder.is_dir():
                 server.watch(str(folder))
         return server

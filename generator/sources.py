@@ -2,19 +2,31 @@
 
 Validation errors name a path inside the data (``questions[2].options``); the
 line map turns that path back into the line an author should look at.
+
+Content files are written by many hands, so the loader refuses what authors
+never need and attackers like: control characters, anchors and aliases (an
+alias bomb expands exponentially), and deep nesting. Each file is parsed once,
+with libyaml when it is installed.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from generator.errors import ContentError, SourceError
+from generator.errors import ContentError, SourceError, excerpt
 
 Location = tuple[str | int, ...]
+
+Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DEPTH = 24
+"""Deeper than any content file needs; stops pathological nesting early."""
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+"""Characters YAML forbids, or that no author types on purpose (tab, CR, LF allowed)."""
 
 
 @dataclass
@@ -41,51 +53,82 @@ class Source:
         return SourceError(self.path, self.line_of(location), message)
 
 
+def read_text(path: Path, display: str) -> str:
+    """A content file's text; ContentError naming the line of any undecodable byte."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ContentError([SourceError(display, 1, f"cannot be read ({exc.strerror})")]) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        message = f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        raise ContentError([SourceError(display, line, message)]) from None
+
+
 def load(path: Path, display: str) -> Source:
     """Parse ``path``; raise ContentError naming ``display`` and the line on bad YAML."""
+    text = read_text(path, display)
+    bad = CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        message = f"control character U+{ord(bad.group()):04X} is not allowed"
+        raise ContentError([SourceError(display, line, message)])
+    loader = Loader(text)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ContentError([SourceError(display, 1, f"not UTF-8 text ({exc.reason})")]) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = loader.get_single_node()
+        if node is None:
+            raise ContentError([SourceError(display, 1, "the file is empty")])
+        source = Source(display, None, {(): node.start_mark.line + 1})
+        _map_lines(node, source)
+        source.data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         raise ContentError([SourceError(display, line, f"invalid YAML: {exc.problem}")]) from None
-    if node is None:
-        raise ContentError([SourceError(display, 1, "the file is empty")])
-    source = Source(display, None, {(): node.start_mark.line + 1})
-    duplicates: list[SourceError] = []
-    _map_lines(node, (), source.lines, duplicates, display)
-    if duplicates:
-        raise ContentError(duplicates)
-    try:
-        source.data = yaml.SafeLoader(text).get_single_data()
     except yaml.YAMLError as exc:
-        raise ContentError([SourceError(display, 1, f"invalid YAML: {exc}")]) from None
+        message = f"invalid YAML: {excerpt(str(exc))}"
+        raise ContentError([SourceError(display, 1, message)]) from None
+    finally:
+        loader.dispose()
     return source
 
 
-def _map_lines(
-    node: yaml.Node,
-    location: Location,
-    lines: dict[Location, int],
-    duplicates: list[SourceError],
-    display: str,
-) -> None:
-    """Record the line of every mapping key and sequence item below ``node``."""
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                duplicates.append(SourceError(display, line, f"duplicate key '{key}'"))
-            seen.add(key)
-            lines[(*location, key)] = line
-            _map_lines(value_node, (*location, key), lines, duplicates, display)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            lines[(*location, index)] = item.start_mark.line + 1
-            _map_lines(item, (*location, index), lines, duplicates, display)
+def _map_lines(root: yaml.Node, source: Source) -> None:
+    """Record the line of every mapping key and sequence item, iteratively.
+
+    A node met twice is an alias (``*name``); aliases are refused before any
+    expansion, so neither a bomb nor a recursive alias can cost time or memory.
+    """
+    seen: set[int] = set()
+    errors: list[SourceError] = []
+    stack: list[tuple[yaml.Node, Location]] = [(root, ())]
+    while stack:
+        node, location = stack.pop()
+        line = source.lines.get(location, node.start_mark.line + 1)
+        if id(node) in seen:
+            message = "anchors and aliases (&name, *name) are not allowed in content files"
+            raise ContentError([SourceError(source.path, line, message)])
+        seen.add(id(node))
+        if len(location) > MAX_DEPTH:
+            message = f"nested more than {MAX_DEPTH} levels deep"
+            raise ContentError([SourceError(source.path, line, message)])
+        if isinstance(node, yaml.MappingNode):
+            keys: set[str] = set()
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                key_line = key_node.start_mark.line + 1
+                if key in keys:
+                    errors.append(
+                        SourceError(source.path, key_line, f"duplicate key '{excerpt(key)}'")
+                    )
+                keys.add(key)
+                source.lines[(*location, key)] = key_line
+                stack.append((value_node, (*location, key)))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                source.lines[(*location, index)] = item.start_mark.line + 1
+                stack.append((item, (*location, index)))
+    if errors:
+        raise ContentError(errors)
