@@ -16,6 +16,7 @@ from generator.catalog import Catalog
 from generator.content_files import display_path
 from generator.content_types import CONTENT_TYPES, TRAINER_DIR
 from generator.errors import SourceError
+from generator.glyphs import missing_glyphs
 from generator.pages import (
     render_glossary,
     render_index,
@@ -96,6 +97,14 @@ def assets() -> Iterator[Output]:
     package = files("generator")
     for target, source in _PACKAGED_ASSETS.items():
         yield Output(target, (package / source).read_bytes())
+
+
+def glyph_warnings(catalog: Catalog) -> Iterator[SourceError]:
+    """Characters in printed content that no installed font can draw."""
+    for kind in CONTENT_TYPES:
+        if kind.documents:
+            for item in catalog.of(kind.folder):
+                yield from missing_glyphs(item.source.text, item.source.path)
 
 
 def rendered_pdfs(jobs: list[PdfJob]) -> Iterator[Output]:

@@ -21,10 +21,9 @@ from mkdocs.structure.pages import Page
 from generator import build
 from generator.catalog import Catalog, load_catalog
 from generator.config import CourseConfig
-from generator.content_files import display_path
 from generator.content_types import CONTENT_TYPES
 from generator.errors import ContentError
-from generator.links import broken_links
+from generator.links import broken_links_in
 from generator.pages import render_chapter_resources
 from generator.pdf import PdfJob
 
@@ -56,9 +55,13 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             self.jobs = list(build.pdf_jobs(self.catalog, config.site_name))
             generated = {page.path: page.origin for page in self.pages}
             generated |= {job.path: job.origin.path for job in self.jobs if job.origin}
-            clashes = list(build.hand_written_clashes(generated, docs_dir, self.project))
-            if clashes:
-                raise ContentError(clashes)
+            problems = list(build.hand_written_clashes(generated, docs_dir, self.project))
+            includes = (docs_dir / self.config.glossary).parent
+            problems += broken_links_in(docs_dir, includes, set(generated), self.project)
+            if problems:
+                raise ContentError(problems)
+            for warning in build.glyph_warnings(self.catalog):
+                log.warning(str(warning))
         except ContentError as exc:
             raise PluginError(str(exc)) from None
         config.extra_css.extend(build.STYLESHEETS)
@@ -81,10 +84,6 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         assert self.catalog is not None
-        known = {file.src_uri for file in files.documentation_pages()}
-        where = display_path(Path(config.docs_dir) / page.file.src_uri, self.project)
-        for line, target in broken_links(markdown, page.file.src_uri, known):
-            log.warning(f"{where}:{line}: link to '{target}' points to no page")
         path = Path(page.file.src_uri)
         if (
             path.parent.as_posix() == self.config.chapters_dir

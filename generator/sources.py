@@ -36,6 +36,7 @@ class Source:
     path: str
     data: Any
     lines: dict[Location, int] = field(default_factory=dict)
+    text: str = ""
 
     def line_of(self, location: Location) -> int:
         """The line of the deepest known part of ``location``.
@@ -80,7 +81,7 @@ def load(path: Path, display: str) -> Source:
         node = loader.get_single_node()
         if node is None:
             raise ContentError([SourceError(display, 1, "the file is empty")])
-        source = Source(display, None, {(): node.start_mark.line + 1})
+        source = Source(display, None, {(): node.start_mark.line + 1}, text)
         _map_lines(node, source)
         source.data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
@@ -114,6 +115,7 @@ def _map_lines(root: yaml.Node, source: Source) -> None:
         if len(location) > MAX_DEPTH:
             message = f"nested more than {MAX_DEPTH} levels deep"
             raise ContentError([SourceError(source.path, line, message)])
+        children: list[tuple[yaml.Node, Location]] = []
         if isinstance(node, yaml.MappingNode):
             keys: set[str] = set()
             for key_node, value_node in node.value:
@@ -125,10 +127,11 @@ def _map_lines(root: yaml.Node, source: Source) -> None:
                     )
                 keys.add(key)
                 source.lines[(*location, key)] = key_line
-                stack.append((value_node, (*location, key)))
+                children.append((value_node, (*location, key)))
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 source.lines[(*location, index)] = item.start_mark.line + 1
-                stack.append((item, (*location, index)))
+                children.append((item, (*location, index)))
+        stack.extend(reversed(children))
     if errors:
         raise ContentError(errors)

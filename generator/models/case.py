@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from generator.models.common import Content, ItemId, Reference, StrictModel, Text
+from generator.models.common import Content, ItemId, Label, Reference, StrictModel, Text
 
 
 class Role(StrictModel):
     """A part in the role play: what everyone knows, and what only its player knows."""
 
-    name: Text
+    name: Label
     public: Text
     confidential: Text | None = None
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
+from generator.errors import excerpt
 from generator.text import label_problem
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -16,7 +17,7 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 def _plain_label(value: str) -> str:
     problem = label_problem(value)
     if problem:
-        raise ValueError(f"\u201c{value[:40]}\u201d {problem}")
+        raise ValueError(f"\u201c{excerpt(value)}\u201d {problem}")
     return value
 
 

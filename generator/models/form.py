@@ -6,32 +6,32 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from generator.models.common import Content, StrictModel, Text
+from generator.models.common import Content, Label, StrictModel, Text
 
 
 class TextField(StrictModel):
     """A labelled space to write in, one or more ruled lines high."""
 
     type: Literal["text"]
-    label: Text
+    label: Label
     lines: int = Field(default=1, ge=1, le=20)
-    hint: Text | None = None
+    hint: Label | None = None
 
 
 class ChoiceField(StrictModel):
     """A label with boxes to tick."""
 
     type: Literal["choice"]
-    label: Text
-    options: list[Text] = Field(min_length=2)
+    label: Label
+    options: list[Label] = Field(min_length=2)
 
 
 class TableField(StrictModel):
     """A grid with headed columns and empty rows to fill in."""
 
     type: Literal["table"]
-    label: Text | None = None
-    columns: list[Text] = Field(min_length=1)
+    label: Label | None = None
+    columns: list[Label] = Field(min_length=1)
     rows: int = Field(default=5, ge=1, le=40)
 
 
@@ -39,7 +39,7 @@ class SignatureField(StrictModel):
     """A line for a signature and a date."""
 
     type: Literal["signature"]
-    label: Text
+    label: Label
 
 
 FormField = Annotated[
@@ -48,7 +48,7 @@ FormField = Annotated[
 
 
 class FormSection(StrictModel):
-    title: Text
+    title: Label
     fields: list[FormField] = Field(min_length=1)
 
 
