@@ -12,7 +12,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Debian packages: the CJK font and the Pango/HarfBuzz libraries WeasyPrint needs
 # (libharfbuzz-subset0 makes font subsetting fast), then the browser the tests drive.
 SITE_DEBS := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
-TEST_DEBS := $(SITE_DEBS) chromium
+TEST_DEBS := $(SITE_DEBS) chromium qpdf poppler-utils
 
 .PHONY: site test serve lint clean
 

@@ -41,14 +41,22 @@ def _stylesheets() -> tuple[list[Any], Any]:
     return sheets, font_config
 
 
-def _local_only(url: str) -> dict[str, Any]:
-    """Fetch packaged files and data: URLs only; print HTML never reaches the network."""
-    from weasyprint import default_url_fetcher
+@cache
+def _local_fetcher() -> Any:
+    """A fetcher for packaged files and data: URLs only: print HTML never reaches
+    the network or files outside the generator package."""
+    from weasyprint.urls import URLFetcher
 
-    package = str(files("generator"))
-    if url.startswith("data:") or (url.startswith("file://") and url[7:].startswith(package)):
-        return dict(default_url_fetcher(url))
-    raise ValueError(f"refusing to fetch {url[:80]} for a PDF")
+    package = files("generator")
+
+    class LocalFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            inside = url.startswith("file://") and url[7:].startswith(str(package))
+            if not (url.startswith("data:") or inside):
+                raise ValueError(f"refusing to fetch {url[:80]} for a PDF")
+            return super().fetch(url, headers)
+
+    return LocalFetcher(allowed_protocols={"file", "data"})
 
 
 def render_pdf(job: PdfJob) -> bytes:
@@ -57,7 +65,7 @@ def render_pdf(job: PdfJob) -> bytes:
     from weasyprint import HTML
 
     sheets, font_config = _stylesheets()
-    html = HTML(string=job.html, base_url=str(files("generator")), url_fetcher=_local_only)
+    html = HTML(string=job.html, base_url=str(files("generator")), url_fetcher=_local_fetcher())
     document = html.render(stylesheets=sheets, font_config=font_config, pdf_forms=True)
     if job.max_pages is not None and len(document.pages) > job.max_pages:
         origin = job.origin or SourceError(job.path, 1, "")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.errors import ContentError
 from generator.models.quiz import Quiz
@@ -91,3 +93,68 @@ def test_duplicate_key_is_an_error(tmp_path: Path) -> None:
 
 def test_empty_file_is_an_error(tmp_path: Path) -> None:
     assert errors_of(tmp_path, "") == ["quizzes/quiz.yml:1: the file is empty"]
+
+
+YAML_PIECES = [
+    "a:",
+    " b",
+    ": ",
+    "- ",
+    "&x ",
+    "*x",
+    "[",
+    "]",
+    "{",
+    "}",
+    "\n",
+    "  ",
+    "\t",
+    "'",
+    '"',
+    "!!python/object:os.system",
+    "!!binary",
+    "%YAML 1.1\n",
+    "---\n",
+    "...\n",
+    "? ",
+    "|",
+    ">",
+    "#",
+    "\x0b",
+    "\x00",
+    "\ufeff",
+    "客户",
+    "<<: *x",
+    "~",
+    "1e999",
+    "0x",
+    "\\u0000",
+]
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.one_of(
+        st.text(max_size=300),
+        st.lists(st.sampled_from(YAML_PIECES), max_size=40).map("".join),
+    )
+)
+def test_loader_raises_only_content_errors(tmp_path: Path, text: str) -> None:
+    """Whatever the bytes, loading either succeeds or names file:line; nothing else escapes."""
+    path = tmp_path / "fuzz.yml"
+    path.write_bytes(text.encode("utf-8", errors="surrogatepass"))
+    try:
+        source = load(path, "quizzes/fuzz.yml")
+    except ContentError as exc:
+        assert exc.errors
+        for error in exc.errors:
+            assert error.path == "quizzes/fuzz.yml"
+            assert error.line >= 1
+            assert len(error.message) < 200
+        return
+    try:
+        validate(Quiz, source)
+    except ContentError as exc:
+        assert all(error.line >= 1 for error in exc.errors)

@@ -1,0 +1,170 @@
+"""Site-wide guards that every feature keeps true: each built page loads in the
+real browser with no console error, no dialog and no request to another host;
+every internal link and PDF link resolves; every PDF passes ``qpdf --check``
+and embeds all its fonts. Content built from the hostile corpus stays inert."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.conftest import ROOT, run_build
+from tests.test_browser import browser, remote_requests, server  # noqa: F401
+
+INERT = Path(__file__).parent / "hostile" / "inert"
+
+
+class References(HTMLParser):
+    """Every href and src of a page, and every id it defines."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in {"href", "src"} and value:
+                self.urls.append(value)
+            if name == "id" and value:
+                self.ids.add(value)
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def internal_targets(page: Path, site: Path) -> Iterator[tuple[str, Path, str]]:
+    """(url, file, fragment) for each link of ``page`` that stays inside the site."""
+    parser = References()
+    parser.feed(page.read_text(encoding="utf-8"))
+    for url in parser.urls:
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or url.startswith(("#", "mailto:")):
+            continue
+        target = (page.parent / unquote(parts.path)).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        yield url, target, parts.fragment
+
+
+def test_every_internal_link_resolves(site: Path) -> None:
+    broken = []
+    ids: dict[Path, set[str]] = {}
+    for page in html_pages(site):
+        if page.name == "404.html":
+            continue
+        for url, target, fragment in internal_targets(page, site):
+            if not target.is_file() or not target.is_relative_to(site):
+                broken.append(f"{page.relative_to(site)}: {url}")
+            elif fragment and target.suffix == ".html":
+                if target not in ids:
+                    parser = References()
+                    parser.feed(target.read_text(encoding="utf-8"))
+                    ids[target] = parser.ids
+                if unquote(fragment) not in ids[target]:
+                    broken.append(f"{page.relative_to(site)}: {url} (no such anchor)")
+    assert broken == []
+
+
+def test_every_pdf_is_sound_and_embeds_its_fonts(site: Path) -> None:
+    pdfs = sorted(site.rglob("*.pdf"))
+    assert pdfs
+    for pdf in pdfs:
+        check = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+        assert check.returncode == 0, f"{pdf.relative_to(site)}: {check.stdout}{check.stderr}"
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
+        rows = fonts.stdout.splitlines()[2:]
+        assert rows, f"{pdf.relative_to(site)} has no fonts"
+        for row in rows:
+            assert row.split()[-5] == "yes", f"{pdf.relative_to(site)}: not embedded: {row}"
+            assert "CJK" in row or "Noto" in row or "DejaVu" in row, row
+
+
+def load_cleanly(browser: Browser, url: str) -> list[str]:  # noqa: F811
+    """Load ``url``; return every console error, page error, dialog and remote request."""
+    context = browser.new_context(locale="zh-CN")
+    page: Page = context.new_page()
+    problems: list[str] = []
+    page.requested = []  # type: ignore[attr-defined]
+    page.on("request", lambda request: page.requested.append(request.url))  # type: ignore[attr-defined]
+    page.on(
+        "console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None
+    )
+    page.on("pageerror", lambda error: problems.append(f"error: {error}"))
+    page.on(
+        "dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss())
+    )
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    handlers = page.evaluate(
+        """() => [...document.querySelectorAll('*')].flatMap(element =>
+            [...element.attributes].filter(a => a.name.startsWith('on')
+              || /^\\s*javascript:/i.test(a.value)).map(a => element.tagName + ' ' + a.name))"""
+    )
+    problems += [f"handler: {handler}" for handler in handlers]
+    problems += [f"remote: {url}" for url in remote_requests(page)]
+    context.close()
+    return problems
+
+
+def test_every_page_loads_without_errors_or_remote_requests(
+    site: Path,
+    server: str,  # noqa: F811
+    browser: Browser,  # noqa: F811
+) -> None:
+    failures = {}
+    for path in html_pages(site):
+        relative = path.relative_to(site).as_posix()
+        problems = load_cleanly(browser, f"{server}/{relative}")
+        if problems:
+            failures[relative] = problems
+    assert failures == {}
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The course plus the hostile-but-valid corpus: Markdown fields full of attacks."""
+    project = tmp_path_factory.mktemp("hostile")
+    for name in ("docs", "quizzes", "cases", "forms", "mkdocs.yml"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, project / name)
+        else:
+            shutil.copy(source, project / name)
+    for path in INERT.glob("*.yml"):
+        folder, _, _ = path.stem.partition("-")
+        shutil.copy(path, project / folder / "hostile.yml")
+    glossary = project / "docs/includes/abbreviations.md"
+    extra = (INERT / "abbreviations-extra.md").read_text(encoding="utf-8")
+    glossary.write_text(glossary.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    result = run_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+def test_hostile_content_is_inert_in_the_browser(hostile_site: Path, browser: Browser) -> None:  # noqa: F811
+    pages = [
+        "quizzes/hostile.html",
+        "cases/hostile.html",
+        "forms/hostile.html",
+        "glossary.html",
+        "chapters/ch01.html",
+        "quizzes/index.html",
+        "cases/index.html",
+        "forms/index.html",
+    ]
+    for relative in pages:
+        assert (hostile_site / relative).is_file(), relative
+        problems = load_cleanly(browser, (hostile_site / relative).as_uri())
+        assert problems == [], relative
+    html = (hostile_site / "quizzes/hostile.html").read_text(encoding="utf-8")
+    assert "tracker.example" not in html
+    assert "<script>alert" not in html
