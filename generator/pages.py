@@ -70,3 +70,12 @@ def render_chapter_resources(chapter: str, catalog: Catalog) -> str:
     if not items:
         return ""
     return environment().get_template("chapters/resources.md.j2").render(items=items)
+
+
+HOME_SUMMARY_MARKER = "<!-- course-summary -->"
+"""The line of the home page that the summary of the course's material replaces."""
+
+
+def render_home_summary(catalog: Catalog) -> str:
+    """How many quizzes, cases and forms the course has, and which chapters have them."""
+    return environment().get_template("home/summary.md.j2").render(catalog=catalog)

@@ -24,7 +24,7 @@ from generator.config import CourseConfig
 from generator.content_types import CONTENT_TYPES
 from generator.errors import ContentError
 from generator.links import broken_links_in
-from generator.pages import render_chapter_resources
+from generator.pages import HOME_SUMMARY_MARKER, render_chapter_resources, render_home_summary
 from generator.pdf import PdfJob
 
 log = logging.getLogger("mkdocs.plugins.course")
@@ -84,6 +84,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         assert self.catalog is not None
+        if page.is_homepage:
+            return markdown.replace(HOME_SUMMARY_MARKER, render_home_summary(self.catalog))
         path = Path(page.file.src_uri)
         if (
             path.parent.as_posix() == self.config.chapters_dir
