@@ -18,6 +18,7 @@ from generator.content_types import CONTENT_TYPES, TRAINER_DIR
 from generator.errors import SourceError
 from generator.glyphs import missing_glyphs
 from generator.pages import (
+    render_course_print_html,
     render_glossary,
     render_index,
     render_page,
@@ -28,7 +29,7 @@ from generator.pages import (
 from generator.pdf import PdfJob, render_all
 
 ASSET_DIR = "assets/course"
-STYLESHEETS = (f"{ASSET_DIR}/form.css", f"{ASSET_DIR}/course.css")
+STYLESHEETS = (f"{ASSET_DIR}/form.css", f"{ASSET_DIR}/course.css", f"{ASSET_DIR}/quiz.css")
 SCRIPTS = (f"{ASSET_DIR}/quiz.js",)
 POLYFILLS = (f"{ASSET_DIR}/iframe-worker-shim.js",)
 """Local copy of the shim that lets search run from file://, instead of a CDN."""
@@ -36,6 +37,7 @@ POLYFILLS = (f"{ASSET_DIR}/iframe-worker-shim.js",)
 _PACKAGED_ASSETS = {
     f"{ASSET_DIR}/form.css": "styles/form.css",
     f"{ASSET_DIR}/course.css": "styles/site.css",
+    f"{ASSET_DIR}/quiz.css": "styles/quiz.css",
     f"{ASSET_DIR}/quiz.js": "scripts/quiz.js",
     f"{ASSET_DIR}/iframe-worker-shim.js": "vendor/iframe-worker-shim.js",
 }
@@ -63,6 +65,7 @@ def section_pages(catalog: Catalog) -> dict[str, list[str]]:
     """Each section's landing page and the pages under it, in order, for the nav."""
     return {
         index_path(kind.folder): [index_path(kind.folder)]
+        + [f"{kind.folder}/{name}.md" for name in kind.section_pages]
         + [item.page_path for item in catalog.of(kind.folder)]
         for kind in CONTENT_TYPES
     }
@@ -74,6 +77,8 @@ def pages(catalog: Catalog) -> Iterator[Output]:
     yield Output(TRAINER_INDEX, render_trainer_index(catalog))
     for kind in CONTENT_TYPES:
         yield Output(index_path(kind.folder), render_index(kind, catalog))
+        for name in kind.section_pages:
+            yield Output(f"{kind.folder}/{name}.md", render_index(kind, catalog, name))
         for item in catalog.of(kind.folder):
             origin = item.source.path
             yield Output(item.page_path, render_page(item, catalog), origin)
@@ -90,6 +95,9 @@ def pdf_jobs(catalog: Catalog, course_title: str) -> Iterator[PdfJob]:
                 html = render_print_html(item, document.template, catalog, course_title)
                 origin = SourceError(item.source.path, 1, "")
                 yield PdfJob(document.path(kind.folder, item.id), html, origin=origin)
+        for document in kind.course_documents:
+            html = render_course_print_html(kind, document.template, catalog, course_title)
+            yield PdfJob(document.path(kind.folder, "course"), html)
 
 
 def assets() -> Iterator[Output]:

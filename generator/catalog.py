@@ -99,6 +99,8 @@ def load_catalog(
                 continue
             catalog.items[kind.folder].append(Item(kind, path.stem, model, source))
     errors.extend(_broken_references(catalog))
+    errors.extend(_item_problems(catalog))
+    errors.extend(_repeated_ids(catalog))
     if errors:
         raise ContentError(errors)
     return catalog
@@ -132,3 +134,24 @@ def _broken_references(catalog: Catalog) -> Iterator[SourceError]:
                     yield item.source.error(
                         ref.location, f"'{ref.id}' names no file in {ref.folder}/"
                     )
+
+
+def _item_problems(catalog: Catalog) -> Iterator[SourceError]:
+    for items in catalog.items.values():
+        for item in items:
+            for location, message in item.model.problems():
+                yield item.source.error(location, message)
+
+
+def _repeated_ids(catalog: Catalog) -> Iterator[SourceError]:
+    """Ids such as question ids must be unique across all files of a kind."""
+    for items in catalog.items.values():
+        first: dict[str, SourceError] = {}
+        for item in items:
+            for location, value in item.model.unique_ids():
+                here = item.source.error(location, "")
+                if value in first:
+                    where = f"{first[value].path}:{first[value].line}"
+                    yield item.source.error(location, f"id '{value}' is already used at {where}")
+                else:
+                    first[value] = here

@@ -42,10 +42,20 @@ class ContentType:
     documents: tuple[Document, ...] = ()
     trainer_page: bool = False
     """Whether each item also has a page in the trainer area (``trainer.md.j2``)."""
+    section_pages: tuple[str, ...] = ()
+    """More pages of the section, after its landing page in the nav (``<name>.md.j2``)."""
+    course_documents: tuple[Document, ...] = ()
+    """PDFs made once from all items of the kind, published as ``course<suffix>.pdf``."""
 
 
 CONTENT_TYPES: tuple[ContentType, ...] = (
-    ContentType("quizzes", Quiz),
+    ContentType(
+        "quizzes",
+        Quiz,
+        documents=(Document("answers.html.j2", "-answers", trainer=True),),
+        section_pages=("progress", "mistakes"),
+        course_documents=(Document("course-answers.html.j2", "-answers", trainer=True),),
+    ),
     ContentType("cases", Case, documents=(Document("pdf.html.j2"),)),
     ContentType("forms", Form, documents=(Document("pdf.html.j2"),)),
 )

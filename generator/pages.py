@@ -30,9 +30,9 @@ def environment() -> Environment:
     return env
 
 
-def render_index(kind: ContentType, catalog: Catalog) -> str:
-    """The landing page of a content section, listing all its items."""
-    return environment().get_template(f"{kind.folder}/index.md.j2").render(catalog=catalog)
+def render_index(kind: ContentType, catalog: Catalog, name: str = "index") -> str:
+    """A page of a content section: its landing page, listing all its items, or another."""
+    return environment().get_template(f"{kind.folder}/{name}.md.j2").render(catalog=catalog)
 
 
 def render_page(item: Item, catalog: Catalog) -> str:
@@ -57,6 +57,14 @@ def render_print_html(item: Item, template_name: str, catalog: Catalog, course_t
     """One of an item's print documents, as standalone HTML for the PDF renderer."""
     template = environment().get_template(f"{item.kind.folder}/{template_name}")
     return template.render(item=item, model=item.model, catalog=catalog, course_title=course_title)
+
+
+def render_course_print_html(
+    kind: ContentType, template_name: str, catalog: Catalog, course_title: str
+) -> str:
+    """A print document made from every item of a kind, such as all answer keys."""
+    template = environment().get_template(f"{kind.folder}/{template_name}")
+    return template.render(catalog=catalog, course_title=course_title)
 
 
 def render_glossary(catalog: Catalog) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -32,11 +33,15 @@ ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 """A content file's name without ``.yml``, such as ``visit-plan``."""
 
 
+Location = tuple[str | int, ...]
+"""A place inside a content file, such as ``("questions", 2, "id")``."""
+
+
 @dataclass(frozen=True)
 class Reference:
     """A link from one item to another that must exist: a chapter or another item."""
 
-    location: tuple[str | int, ...]
+    location: Location
     folder: str
     id: str
 
@@ -56,3 +61,11 @@ class Content(StrictModel):
     def references(self) -> list[Reference]:
         """Everything this item links to; the catalog checks each one exists."""
         return [Reference(("chapter",), "chapters", self.chapter)]
+
+    def unique_ids(self) -> list[tuple[Location, str]]:
+        """Ids that must be unique across every item of this kind (the catalog checks)."""
+        return []
+
+    def problems(self) -> Iterator[tuple[Location, str]]:
+        """Rules that span several parts of the item, each with where it is broken."""
+        return iter(())

@@ -1,123 +1,479 @@
-/* Scores the course's self-check quizzes in the browser and shows feedback.
-   Results are kept in localStorage only, for the reader's own progress. */
+/* Self-check quizzes: scoring with feedback, progress (我的进度) and review (错题本).
+   Each question carries its answer key as JSON (out of the search index); one
+   grader per question type reads, restores and scores an answer. Results are kept
+   in localStorage only, keyed by quiz id, question id and a hash of the question's
+   content, so an edited question never brings back an answer given to the old one. */
 (function () {
   "use strict";
 
-  var STORAGE_PREFIX = "course-quiz:";
+  var PREFIX = "course-quiz:v2:";
+  var storable = true;
+
+  function all(root, selector) {
+    return Array.prototype.slice.call(root.querySelectorAll(selector));
+  }
+
+  function text(node) {
+    return node ? node.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+
+  /* ---- Storage: a record per quiz; anything unreadable counts as nothing stored. */
+
+  function load(quiz) {
+    var record = null;
+    try {
+      record = JSON.parse(window.localStorage.getItem(PREFIX + quiz));
+    } catch (error) {
+      record = null;
+    }
+    if (!record || typeof record !== "object" || Array.isArray(record)) { record = {}; }
+    if (!record.q || typeof record.q !== "object") { record.q = {}; }
+    record.attempts = Number(record.attempts) || 0;
+    record.best = Number(record.best) || 0;
+    return record;
+  }
+
+  function save(quiz, record) {
+    try {
+      window.localStorage.setItem(PREFIX + quiz, JSON.stringify(record));
+    } catch (error) {
+      storable = false;
+      showStorageNotice();
+    }
+  }
+
+  function probeStorage() {
+    try {
+      window.localStorage.setItem(PREFIX + "probe", "1");
+      window.localStorage.removeItem(PREFIX + "probe");
+    } catch (error) {
+      storable = false;
+    }
+    showStorageNotice();
+  }
+
+  function showStorageNotice() {
+    all(document, ".course-quiz__storage").forEach(function (notice) { notice.hidden = storable; });
+  }
+
+  /* The stored result of a question, if it was given to this version of it. */
+  function entry(record, id, hash) {
+    var saved = record.q[id];
+    return saved && typeof saved === "object" && saved.h === hash ? saved : null;
+  }
+
+  function localDate(iso) {
+    var date = new Date(iso);
+    if (isNaN(date.getTime())) { return "—"; }
+    function pad(n) { return (n < 10 ? "0" : "") + n; }
+    return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate());
+  }
+
+  /* ---- Graders: read an answer from the page, put one back, score it (0 to 1)
+     and describe the right answer. One per question type. */
+
+  /* Matching for fill-in blanks ignores width, case, spaces and punctuation. */
+  function normalise(value) {
+    return String(value).normalize("NFKC").toLowerCase().replace(/[\s\p{P}]/gu, "");
+  }
+
+  function optionLabel(el, key) {
+    var input = el.querySelector('input[value="' + key + '"]');
+    return input ? text(input.parentNode) : "";
+  }
+
+  function keysWhere(key, test) {
+    return key.options.filter(test).map(function (option) { return option.key; });
+  }
+
+  function choice(score, right) {
+    return {
+      read: function (el) {
+        var picked = all(el, "input:checked").map(function (input) { return input.value; });
+        return picked.length ? picked : null;
+      },
+      write: function (el, answer) {
+        all(el, "input").forEach(function (input) { input.checked = answer.indexOf(input.value) >= 0; });
+      },
+      score: score,
+      right: right || function (el, key) {
+        return "正确答案：" + keysWhere(key, function (o) { return o.correct; })
+          .map(function (k) { return optionLabel(el, k); }).join("；");
+      }
+    };
+  }
+
+  function isCorrect(key, pick) {
+    return key.options.some(function (o) { return o.key === pick && o.correct; });
+  }
+
+  function blanks(el) { return all(el, ".course-quiz__blank"); }
+  function selects(el) { return all(el, "select"); }
+  function orderItems(el) { return all(el, ".course-quiz__order > li"); }
+
+  function fraction(values, test) {
+    return values.filter(test).length / values.length;
+  }
+
+  var graders = {
+    single: choice(function (key, answer) { return isCorrect(key, answer[0]) ? 1 : 0; }),
+    truefalse: choice(function (key, answer) { return isCorrect(key, answer[0]) ? 1 : 0; },
+      function () { return ""; }),
+    multiple: choice(function (key, answer) {
+      var points = 0;
+      answer.forEach(function (pick) { points += isCorrect(key, pick) ? 1 : -1; });
+      return Math.max(0, points) / keysWhere(key, function (o) { return o.correct; }).length;
+    }),
+    judgement: choice(function (key, answer) {
+      var option = key.options.filter(function (o) { return o.key === answer[0]; })[0];
+      return option ? option.score / 100 : 0;
+    }, function (el, key) {
+      return "最好的做法：" + optionLabel(el, keysWhere(key, function (o) { return o.score === 100; })[0]);
+    }),
+    fill: {
+      read: function (el) {
+        var values = blanks(el).map(function (input) { return input.value; });
+        return values.some(function (v) { return v.trim(); }) ? values : null;
+      },
+      write: function (el, answer) {
+        blanks(el).forEach(function (input, i) { input.value = String(answer[i] || ""); });
+      },
+      score: function (key, answer) {
+        return fraction(key.blanks, function (accepted, i) {
+          return accepted.some(function (a) { return normalise(a) === normalise(answer[i] || ""); });
+        });
+      },
+      right: function (el, key) {
+        return "参考答案：" + key.blanks.map(function (accepted, i) {
+          return "第 " + (i + 1) + " 空 " + accepted[0] +
+            (accepted.length > 1 ? "（也可：" + accepted.slice(1).join("、") + "）" : "");
+        }).join("；");
+      }
+    },
+    order: {
+      read: function (el) { return orderItems(el).map(function (li) { return li.dataset.key; }); },
+      write: function (el, answer) {
+        var list = el.querySelector(".course-quiz__order");
+        answer.forEach(function (k) {
+          var li = list.querySelector('li[data-key="' + k + '"]');
+          if (li) { list.appendChild(li); }
+        });
+      },
+      score: function (key, answer) { return answer.join() === key.order.join() ? 1 : 0; },
+      right: function (el, key) {
+        return "正确顺序：" + key.order.map(function (k) {
+          return text(el.querySelector('li[data-key="' + k + '"] .course-quiz__item'));
+        }).join(" → ");
+      }
+    },
+    match: {
+      read: function (el) {
+        var values = selects(el).map(function (s) { return s.value; });
+        return values.some(Boolean) ? values : null;
+      },
+      write: function (el, answer) {
+        selects(el).forEach(function (s, i) { s.value = String(answer[i] || ""); });
+      },
+      score: function (key, answer) {
+        return fraction(key.pairs, function (right, i) { return answer[i] === right; });
+      },
+      right: function (el, key) {
+        return "正确配对：" + selects(el).map(function (s, i) {
+          var option = s.querySelector('option[value="' + key.pairs[i] + '"]');
+          return text(el.querySelector('label[for="' + s.id + '"]')) + " — " + text(option);
+        }).join("；");
+      }
+    }
+  };
+
+  /* ---- One question on the page. */
+
+  function keyOf(el) {
+    if (!el.courseKey) {
+      el.courseKey = JSON.parse(el.querySelector(".course-quiz__key").textContent);
+    }
+    return el.courseKey;
+  }
+
+  function shuffle(el) {
+    var list = el.querySelector(".course-quiz__options, .course-quiz__order");
+    if (!list || el.dataset.shuffle !== "1" && el.dataset.type !== "order") { return; }
+    var items = all(list, ":scope > *");
+    for (var tries = 0; tries < 5; tries += 1) {
+      for (var i = items.length - 1; i > 0; i -= 1) {
+        var j = Math.floor(Math.random() * (i + 1));
+        var swap = items[i]; items[i] = items[j]; items[j] = swap;
+      }
+      var keys = items.map(function (li) { return li.dataset.key; });
+      if (el.dataset.type !== "order" || keys.join() !== keyOf(el).order.join()) { break; }
+    }
+    items.forEach(function (item) { list.appendChild(item); });
+  }
+
+  function reset(el) {
+    el.classList.remove("is-correct", "is-partial", "is-wrong", "is-unanswered");
+    all(el, "input").forEach(function (input) {
+      input.checked = false;
+      if (input.type === "text") { input.value = ""; }
+    });
+    selects(el).forEach(function (s) { s.value = ""; });
+    var outcome = el.querySelector(".course-quiz__outcome");
+    outcome.hidden = true;
+    outcome.textContent = "";
+    shuffle(el);
+  }
+
+  function paragraph(parent, className, content) {
+    var p = document.createElement("p");
+    p.className = className;
+    p.textContent = content;
+    parent.appendChild(p);
+  }
+
+  function block(parent, className, html) {
+    if (!html) { return; }
+    var div = document.createElement("div");
+    div.className = className;
+    div.innerHTML = html; /* sanitised at build time */
+    parent.appendChild(div);
+  }
+
+  /* Score the question, show its verdict and teaching; null when unanswered. */
+  function grade(el) {
+    var grader = graders[el.dataset.type];
+    var key = keyOf(el);
+    var answer = grader.read(el);
+    var outcome = el.querySelector(".course-quiz__outcome");
+    el.classList.remove("is-correct", "is-partial", "is-wrong", "is-unanswered");
+    if (!answer) {
+      el.classList.add("is-unanswered");
+      outcome.hidden = true;
+      return null;
+    }
+    var score = grader.score(key, answer);
+    var verdict = score === 1 ? "回答正确。" : score > 0
+      ? "部分正确：本题得 " + Math.round(score * 100) + "%。" : "回答错误。";
+    if (el.dataset.type === "truefalse") {
+      verdict = (score === 1 ? "判断正确：" : "判断有误：") + "这句话是" +
+        (isCorrect(key, "true") ? "正确" : "错误") + "的。";
+    }
+    outcome.textContent = "";
+    paragraph(outcome, "course-quiz__verdict", verdict);
+    var right = score === 1 ? "" : grader.right(el, key);
+    if (right) { paragraph(outcome, "course-quiz__right", right); }
+    (key.options || []).forEach(function (option) {
+      if (option.feedback && answer.indexOf(option.key) >= 0) {
+        paragraph(outcome, "course-quiz__picked", "你选的“" + optionLabel(el, option.key) + "”：");
+        block(outcome, "course-quiz__feedback", option.feedback);
+      }
+    });
+    block(outcome, "course-quiz__explanation", key.explanation);
+    outcome.hidden = false;
+    el.classList.add(score === 1 ? "is-correct" : score > 0 ? "is-partial" : "is-wrong");
+    return { a: answer, s: score };
+  }
+
+  /* Remember one question's result in its quiz's record. */
+  function remember(record, el, result) {
+    record.q[el.dataset.id] = { h: el.dataset.hash, a: result.a, s: result.s };
+    record.date = new Date().toISOString();
+  }
+
+  function restore(el, record) {
+    var saved = entry(record, el.dataset.id, el.dataset.hash);
+    if (!saved || !Array.isArray(saved.a)) { return; }
+    try {
+      graders[el.dataset.type].write(el, saved.a.map(String));
+    } catch (error) {
+      reset(el);
+    }
+  }
+
+  /* ---- A quiz form: a chapter's quiz, or the review of wrong answers. */
 
   function questionsOf(form) {
-    return Array.prototype.slice.call(form.querySelectorAll(".course-quiz__question"));
-  }
-
-  function inputsOf(question) {
-    return Array.prototype.slice.call(question.querySelectorAll("input"));
-  }
-
-  function optionText(input) {
-    return input.parentNode.querySelector(".course-quiz__text").textContent;
-  }
-
-  function clear(form) {
-    questionsOf(form).forEach(function (question) {
-      question.classList.remove("is-correct", "is-wrong", "is-unanswered");
-      question.querySelectorAll(".course-quiz__feedback, .course-quiz__explanation")
-        .forEach(function (node) { node.hidden = true; });
+    return all(form, ".course-quiz__question").filter(function (el) {
+      return !el.hidden && !(el.parentNode.hidden);
     });
-    form.querySelector(".course-quiz__result").hidden = true;
   }
 
-  function grade(question) {
-    var inputs = inputsOf(question);
-    var correct = inputs.every(function (input) {
-      return input.checked === input.hasAttribute("data-correct");
-    });
-    var answers = inputs.filter(function (input) { return input.hasAttribute("data-correct"); })
-      .map(optionText);
-    question.classList.add(correct ? "is-correct" : "is-wrong");
-    question.querySelector(".course-quiz__verdict").textContent = correct
-      ? "回答正确。"
-      : "回答错误。正确答案：" + answers.join("；");
-    inputs.forEach(function (input) {
-      var feedback = question.querySelector('.course-quiz__feedback[data-option="' + input.value + '"]');
-      if (feedback && input.checked) { feedback.hidden = false; }
-    });
-    question.querySelector(".course-quiz__explanation").hidden = false;
-    return correct;
+  function numberOf(el) {
+    return text(el.querySelector("legend")).split(" · ")[0];
   }
 
-  function save(form, score, total) {
-    try {
-      window.localStorage.setItem(STORAGE_PREFIX + form.dataset.quizId, JSON.stringify({
-        score: score, total: total, date: new Date().toISOString()
-      }));
-    } catch (error) {
-      /* Storage can be disabled (private mode); scoring still works. */
+  function announce(form, message) {
+    var result = form.querySelector(".course-quiz__result");
+    result.textContent = message;
+    return result;
+  }
+
+  function checkOne(form, el) {
+    var result = grade(el);
+    if (!result) {
+      announce(form, numberOf(el) + "还没有作答。");
+      return;
     }
+    var record = load(el.dataset.quiz);
+    remember(record, el, result);
+    save(el.dataset.quiz, record);
+    announce(form, numberOf(el) + "：" + text(el.querySelector(".course-quiz__verdict")));
   }
 
   function submit(form) {
-    clear(form);
     var questions = questionsOf(form);
-    var result = form.querySelector(".course-quiz__result");
-    var unanswered = questions.filter(function (question) {
-      return !inputsOf(question).some(function (input) { return input.checked; });
-    });
-    result.hidden = false;
-    if (unanswered.length) {
-      unanswered.forEach(function (question) { question.classList.add("is-unanswered"); });
-      result.textContent = "还有 " + unanswered.length + " 道题没有作答，请全部完成后再提交。";
-      unanswered[0].scrollIntoView({ block: "center" });
+    var results = questions.map(grade);
+    var missing = questions.filter(function (el, i) { return !results[i]; });
+    if (missing.length) {
+      announce(form, "还有 " + missing.length + " 道题没有作答，请全部完成后再提交。");
+      var first = missing[0].querySelector("input, select, button");
+      if (first) { first.focus(); }
       return;
     }
-    var score = questions.filter(grade).length;
-    var percent = percentOf({ score: score, total: questions.length });
-    var pass = Number(form.dataset.passPercent);
-    result.textContent = "得分：" + score + " / " + questions.length + "（" + percent + "%）。" +
-      (percent >= pass
-        ? "恭喜，已通过本章自测。"
-        : "未达到 " + pass + "% 的通过线，建议看完每题讲解、复习本章后再试一次。");
-    save(form, score, questions.length);
-  }
-
-  function percentOf(result) {
-    return Math.round((result.score / result.total) * 100);
-  }
-
-  /* Fill each progress cell on the quiz index from the stored results. */
-  function showProgress() {
-    document.querySelectorAll(".course-progress[data-quiz-id]").forEach(function (cell) {
-      var result = null;
-      try {
-        result = JSON.parse(window.localStorage.getItem(STORAGE_PREFIX + cell.dataset.quizId));
-      } catch (error) {
-        return;
-      }
-      if (!result) { return; }
-      var percent = percentOf(result);
-      var passed = percent >= Number(cell.dataset.passPercent);
-      cell.textContent = result.score + " / " + result.total + "（" + percent + "%）" +
-        (passed ? "，已通过" : "，未通过") + " · " + result.date.slice(0, 10);
-      cell.classList.add(passed ? "is-passed" : "is-failed");
+    var records = {};
+    questions.forEach(function (el, i) {
+      var quiz = el.dataset.quiz;
+      records[quiz] = records[quiz] || load(quiz);
+      remember(records[quiz], el, results[i]);
     });
+    var total = 0;
+    var full = 0;
+    results.forEach(function (r) { total += r.s; full += r.s === 1 ? 1 : 0; });
+    var percent = Math.round((total / questions.length) * 100);
+    var message = "得分：" + percent + "%（共 " + questions.length + " 题，全对 " + full + " 题）。";
+    if (form.dataset.quiz) {
+      var record = records[form.dataset.quiz];
+      var pass = Number(form.dataset.passPercent);
+      record.attempts += 1;
+      record.best = Math.max(record.best, percent);
+      record.last = percent;
+      message += percent >= pass ? "恭喜，已通过本章自测。"
+        : "未达到 " + pass + "% 的通过线，建议看完每题讲解、复习本章后再试一次。";
+    }
+    Object.keys(records).forEach(function (quiz) { save(quiz, records[quiz]); });
+    announce(form, message).focus();
+  }
+
+  /* Review (错题本): show only the questions last answered wrong. */
+  function showMistakes(form) {
+    var count = 0;
+    all(form, ".course-quiz__group").forEach(function (group) {
+      var record = load(group.dataset.quiz);
+      var shown = 0;
+      all(group, ".course-quiz__question").forEach(function (el) {
+        var saved = entry(record, el.dataset.id, el.dataset.hash);
+        el.hidden = !(saved && Number(saved.s) < 1);
+        shown += el.hidden ? 0 : 1;
+      });
+      all(group, ".course-quiz__scenario").forEach(function (stem) {
+        stem.hidden = !all(group, '.course-quiz__question[data-scenario="' + stem.dataset.scenario + '"]')
+          .some(function (el) { return !el.hidden; });
+      });
+      group.hidden = !shown;
+      count += shown;
+    });
+    var summary = document.querySelector(".course-review__summary");
+    if (summary) {
+      summary.textContent = count ? "共有 " + count + " 道题待重做。"
+        : "错题本是空的：还没有答错的题。";
+    }
+    form.querySelector(".course-quiz__actions").hidden = !count;
+  }
+
+  function start(form) {
+    var review = form.hasAttribute("data-review");
+    var records = {};
+    all(form, ".course-quiz__question").forEach(function (el) {
+      reset(el);
+      if (!review) {
+        records[el.dataset.quiz] = records[el.dataset.quiz] || load(el.dataset.quiz);
+        restore(el, records[el.dataset.quiz]);
+      }
+    });
+    announce(form, "");
+    if (review) { showMistakes(form); }
+  }
+
+  function setUp(form) {
+    if (form.dataset.ready) { return; }
+    form.dataset.ready = "1";
+    all(form, ".course-quiz__actions, .course-quiz__check, .course-quiz__moves")
+      .forEach(function (node) { node.hidden = false; });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      submit(form);
+    });
+    form.addEventListener("click", function (event) {
+      var button = event.target.closest("button");
+      if (!button) { return; }
+      var el = button.closest(".course-quiz__question");
+      if (button.classList.contains("course-quiz__retry")) {
+        start(form);
+        var first = questionsOf(form)[0];
+        if (first) { first.querySelector("input, select, button").focus(); }
+      } else if (button.classList.contains("course-quiz__check-one")) {
+        checkOne(form, el);
+      } else if (button.dataset.move) {
+        var li = button.closest("li");
+        var sibling = Number(button.dataset.move) < 0 ? li.previousElementSibling
+          : li.nextElementSibling && li.nextElementSibling.nextElementSibling;
+        if (Number(button.dataset.move) < 0 && !sibling) { return; }
+        li.parentNode.insertBefore(li, sibling);
+        button.focus();
+        announce(form, text(li.querySelector(".course-quiz__item")) + "：现在是第 " +
+          (orderItems(el).indexOf(li) + 1) + " 项");
+      }
+    });
+    /* Enter in a blank checks that question, unless an input method is composing. */
+    form.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || !event.target.classList.contains("course-quiz__blank") ||
+          event.isComposing || event.keyCode === 229) { return; }
+      event.preventDefault();
+      checkOne(form, event.target.closest(".course-quiz__question"));
+    });
+    start(form);
+  }
+
+  /* 我的进度: fill each chapter's row from its stored record. */
+  function showProgress() {
+    var rows = all(document, ".course-progress tr[data-quiz]");
+    if (!rows.length) { return; }
+    var passed = 0;
+    var tried = 0;
+    rows.forEach(function (row) {
+      var record = load(row.dataset.quiz);
+      var wrong = row.dataset.questions.trim().split(/\s+/).filter(function (pair) {
+        var parts = pair.split(":");
+        var saved = entry(record, parts[0], parts[1]);
+        return saved && Number(saved.s) < 1;
+      }).length;
+      var ok = record.attempts > 0 && record.best >= Number(row.dataset.passPercent);
+      passed += ok ? 1 : 0;
+      tried += record.attempts > 0 ? 1 : 0;
+      function set(field, value) { row.querySelector('[data-field="' + field + '"]').textContent = value; }
+      set("best", record.attempts ? record.best + "%" : "—");
+      set("attempts", String(record.attempts));
+      set("date", record.date ? localDate(record.date) : "—");
+      set("wrong", wrong ? wrong + " 题" : "—");
+      set("status", ok ? "已通过" : record.attempts ? "未通过" : "未作答");
+      row.className = ok ? "is-passed" : record.attempts ? "is-failed" : "";
+    });
+    document.querySelector(".course-progress__overall").textContent = "课程完成度：" +
+      Math.round((passed / rows.length) * 100) + "%（已通过 " + passed + " / " + rows.length +
+      " 套自测，已作答 " + tried + " 套）。";
   }
 
   function init() {
+    probeStorage();
     showProgress();
-    document.querySelectorAll("form.course-quiz").forEach(function (form) {
-      if (form.dataset.ready) { return; }
-      form.dataset.ready = "true";
-      form.addEventListener("submit", function (event) {
-        event.preventDefault();
-        submit(form);
-      });
-      form.addEventListener("reset", function () { clear(form); });
-    });
+    all(document, "form.course-quiz").forEach(setUp);
   }
 
   /* Material's document$ emits on every page load, including instant navigation. */
   if (typeof window.document$ !== "undefined") {
     window.document$.subscribe(init);
-  } else {
+  } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
   }
 })();
