@@ -43,7 +43,8 @@ def test_malformed_yaml_names_file_and_line(project: Path) -> None:
 def test_every_problem_is_reported_in_one_run(project: Path) -> None:
     quiz = (project / "quizzes" / "ch01.yml").read_text(encoding="utf-8")
     (project / "quizzes" / "extra.yml").write_text(
-        quiz.replace("chapter: ch01", "chapter: ch99"), encoding="utf-8"
+        quiz.replace("chapter: ch01", "chapter: ch99").replace("ch01-", "extra-"),
+        encoding="utf-8",
     )
     (project / "quizzes" / "empty.yml").write_text(
         "title: 空测验\nchapter: ch01\nquestions: []\n", encoding="utf-8"
@@ -52,7 +53,7 @@ def test_every_problem_is_reported_in_one_run(project: Path) -> None:
     case.write_text(case.read_text(encoding="utf-8") + "forms:\n  - no-such-form\n", "utf-8")
     output = build_fails(project)
     assert "3 problems in the course content" in output
-    assert "quizzes/extra.yml:2: 'ch99' names no file in chapters/" in output
+    assert "quizzes/extra.yml:3: 'ch99' names no file in chapters/" in output
     assert "quizzes/empty.yml:3: questions: List should have at least 1 item" in output
     assert f"cases/{case.name}:" in output and "duplicate key 'forms'" in output
 

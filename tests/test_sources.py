@@ -24,10 +24,12 @@ questions:
         correct: true
       - text: 乙
     explanation: 讲解
+    id: q-one
   - type: truefalse
     prompt: 第二题
     answer: true
     explanation: 讲解
+    id: q-two
 """
 
 
@@ -52,15 +54,15 @@ def test_line_map_records_keys_and_items(tmp_path: Path) -> None:
     path.write_text(QUIZ, encoding="utf-8")
     source = load(path, "quizzes/quiz.yml")
     assert source.line_of(("questions", 0, "options", 1)) == 9
-    assert source.line_of(("questions", 1, "answer")) == 13
-    assert source.line_of(("questions", 1, "truefalse", "answer")) == 13
+    assert source.line_of(("questions", 1, "answer")) == 14
+    assert source.line_of(("questions", 1, "truefalse", "answer")) == 14
 
 
 def test_unknown_key_is_an_error_on_its_line(tmp_path: Path) -> None:
     text = QUIZ.replace("    answer: true", "    anwser: true")
     errors = errors_of(tmp_path, text)
-    assert "quizzes/quiz.yml:13: questions[1]: unknown key 'anwser'" in errors
-    assert "quizzes/quiz.yml:11: questions[1]: missing required key 'answer'" in errors
+    assert "quizzes/quiz.yml:14: questions[1]: unknown key 'anwser'" in errors
+    assert "quizzes/quiz.yml:12: questions[1]: missing required key 'answer'" in errors
 
 
 def test_rule_violation_names_the_question_and_quotes_it(tmp_path: Path) -> None:
@@ -73,7 +75,7 @@ def test_rule_violation_names_the_question_and_quotes_it(tmp_path: Path) -> None
 
 def test_wrong_type_names_its_line(tmp_path: Path) -> None:
     (error,) = errors_of(tmp_path, QUIZ.replace("answer: true", "answer: 也许"))
-    assert error.startswith("quizzes/quiz.yml:13: questions[1].answer: ")
+    assert error.startswith("quizzes/quiz.yml:14: questions[1].answer: ")
 
 
 def test_yaml_syntax_error_gives_the_line(tmp_path: Path) -> None:
@@ -81,7 +83,7 @@ def test_yaml_syntax_error_gives_the_line(tmp_path: Path) -> None:
     assert error.startswith("quizzes/quiz.yml:")
     assert "invalid YAML" in error
     line = int(error.split(":")[1])
-    assert 12 <= line <= 14
+    assert 13 <= line <= 15
 
 
 def test_duplicate_key_is_an_error(tmp_path: Path) -> None:

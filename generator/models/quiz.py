@@ -114,7 +114,7 @@ class SingleChoice(ChoiceQuestion):
         if self.correct_count != 1:
             raise ValueError(
                 f"single-choice question needs exactly one correct option, "
-                f"found {self.correct_count}"
+                f"found {self.correct_count}: \u201c{self.prompt[:40]}\u201d"
             )
         return self
 
@@ -129,7 +129,9 @@ class MultipleChoice(ChoiceQuestion):
     @model_validator(mode="after")
     def _some_correct(self) -> MultipleChoice:
         if self.correct_count == 0:
-            raise ValueError("multiple-choice question has no correct option")
+            raise ValueError(
+                f"multiple-choice question has no correct option: \u201c{self.prompt[:40]}\u201d"
+            )
         return self
 
 
