@@ -1,5 +1,5 @@
-"""The built site in a real browser: search finds Chinese words, quizzes score,
-and no request leaves this machine, over HTTP and from file://."""
+"""The built site in a real browser: search finds Chinese words and no request
+leaves this machine, over HTTP and from file://. Quizzes: test_quiz_browser.py."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-
-from tests.content import items
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -111,72 +109,3 @@ def test_pages_request_nothing_remote(server: str, page: Page) -> None:
         page.wait_for_load_state("networkidle")
     assert len(page.requested) > 10  # type: ignore[attr-defined]
     assert remote_requests(page) == []
-
-
-def choose(page: Page, quiz: dict, right: bool) -> None:
-    """Answer every question, all right or all wrong, from the quiz's YAML."""
-    for number, question in enumerate(quiz["questions"], start=1):
-        if question["type"] == "truefalse":
-            correct = [0 if question["answer"] else 1]
-            count = 2
-        else:
-            correct = [i for i, o in enumerate(question["options"]) if o.get("correct")]
-            count = len(question["options"])
-        picks = correct if right else [next(i for i in range(count) if i not in correct)]
-        for index in picks:
-            page.locator(f"input[name='q{number}'][value='{index}']").check()
-
-
-def test_quiz_scores_all_right(server: str, page: Page) -> None:
-    for quiz_id, quiz in items("quizzes").items():
-        page.goto(f"{server}/quizzes/{quiz_id}.html")
-        choose(page, quiz, right=True)
-        page.get_by_role("button", name="提交答案").click()
-        total = len(quiz["questions"])
-        result = page.locator(".course-quiz__result")
-        expect(result).to_contain_text(f"得分：{total} / {total}（100%）")
-        expect(result).to_contain_text("已通过")
-        expect(page.locator(".course-quiz__question.is-correct")).to_have_count(total)
-        stored = page.evaluate(f"localStorage.getItem('course-quiz:{quiz_id}')")
-        assert f'"score":{total}' in stored
-
-
-def test_progress_shows_each_quiz_result(server: str, page: Page) -> None:
-    quizzes = items("quizzes")
-    page.goto(f"{server}/quizzes/index.html")
-    for quiz_id in quizzes:
-        expect(page.locator(f".course-progress[data-quiz-id='{quiz_id}']")).to_have_text("未作答")
-    quiz_id, quiz = next(iter(quizzes.items()))
-    page.goto(f"{server}/quizzes/{quiz_id}.html")
-    choose(page, quiz, right=True)
-    page.get_by_role("button", name="提交答案").click()
-    page.goto(f"{server}/quizzes/index.html")
-    total = len(quiz["questions"])
-    cell = page.locator(f".course-progress[data-quiz-id='{quiz_id}']")
-    expect(cell).to_contain_text(f"{total} / {total}（100%），已通过")
-
-
-def test_quiz_scores_all_wrong_and_teaches(server: str, page: Page) -> None:
-    quiz_id, quiz = next(iter(items("quizzes").items()))
-    page.goto(f"{server}/quizzes/{quiz_id}.html")
-    choose(page, quiz, right=False)
-    page.get_by_role("button", name="提交答案").click()
-    total = len(quiz["questions"])
-    expect(page.locator(".course-quiz__result")).to_contain_text(f"得分：0 / {total}（0%）")
-    expect(page.locator(".course-quiz__question.is-wrong")).to_have_count(total)
-    first = page.locator(".course-quiz__question").first
-    expect(first.locator(".course-quiz__verdict")).to_contain_text("正确答案")
-    expect(first.locator(".course-quiz__explanation")).to_contain_text(
-        quiz["questions"][0]["explanation"][:10]
-    )
-    page.get_by_role("button", name="重新作答").click()
-    expect(page.locator(".course-quiz__question.is-wrong")).to_have_count(0)
-
-
-def test_quiz_asks_for_unanswered_questions(server: str, page: Page) -> None:
-    quiz_id, quiz = next(iter(items("quizzes").items()))
-    page.goto(f"{server}/quizzes/{quiz_id}.html")
-    page.get_by_role("button", name="提交答案").click()
-    expect(page.locator(".course-quiz__result")).to_contain_text(
-        f"还有 {len(quiz['questions'])} 道题没有作答"
-    )

@@ -379,12 +379,13 @@
     form.querySelector(".course-quiz__actions").hidden = !count;
   }
 
-  function start(form) {
+  /* Fresh questions; on first load, with the answers last given to them. */
+  function start(form, restoring) {
     var review = form.hasAttribute("data-review");
     var records = {};
     all(form, ".course-quiz__question").forEach(function (el) {
       reset(el);
-      if (!review) {
+      if (restoring && !review) {
         records[el.dataset.quiz] = records[el.dataset.quiz] || load(el.dataset.quiz);
         restore(el, records[el.dataset.quiz]);
       }
@@ -407,7 +408,7 @@
       if (!button) { return; }
       var el = button.closest(".course-quiz__question");
       if (button.classList.contains("course-quiz__retry")) {
-        start(form);
+        start(form, false);
         var first = questionsOf(form)[0];
         if (first) { first.querySelector("input, select, button").focus(); }
       } else if (button.classList.contains("course-quiz__check-one")) {
@@ -430,7 +431,7 @@
       event.preventDefault();
       checkOne(form, event.target.closest(".course-quiz__question"));
     });
-    start(form);
+    start(form, true);
   }
 
   /* 我的进度: fill each chapter's row from its stored record. */
