@@ -102,6 +102,10 @@ def test_every_quiz_follows_the_content_rules() -> None:
         assert all(q["id"].startswith(f"{quiz_id}-") for q in questions), quiz_id
 
 
+def test_every_chapter_has_a_quiz() -> None:
+    assert sorted(quiz["chapter"] for quiz in items("quizzes").values()) == sorted(chapters())
+
+
 def test_course_uses_every_question_type() -> None:
     used = {q["type"] for quiz in items("quizzes").values() for q in quiz["questions"]}
     assert used == TYPES
