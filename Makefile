@@ -14,7 +14,7 @@ export NO_MKDOCS_2_WARNING := 1
 SITE_DEBS := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
 TEST_DEBS := $(SITE_DEBS) chromium qpdf poppler-utils
 
-.PHONY: site test serve lint clean
+.PHONY: site test serve lint clean schemas
 
 site: $(VENV)/.site-deps system-site
 	rm -rf .site-staging
@@ -43,6 +43,10 @@ lint: $(VENV)/.test-deps
 
 clean:
 	rm -rf site .site-staging $(VENV)
+
+# JSON Schemas of the content files, generated from the models (commit them).
+schemas: $(VENV)/.site-deps
+	$(BIN)/python -m generator.schema
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV) || { \
