@@ -91,6 +91,10 @@ def load_catalog(
                     SourceError(display, 1, "file name must be lowercase letters, digits and '-'")
                 )
                 continue
+            if path.stem in kind.section_pages:
+                message = f"'{path.stem}' is reserved for a page of this section; rename it"
+                errors.append(SourceError(display, 1, message))
+                continue
             try:
                 source = load(path, display)
                 model = validate(kind.model, source)
