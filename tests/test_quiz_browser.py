@@ -462,3 +462,20 @@ def test_without_javascript_the_quiz_is_a_worksheet(
     expect(page.locator(".course-quiz__actions")).to_be_hidden()
     expect(page.locator(".course-quiz__check").first).to_be_hidden()
     expect(page.locator(".course-quiz__storage")).to_be_hidden()
+
+
+def test_retry_reshuffles_options_unless_told_not_to(server: str, page: Page) -> None:
+    quiz_id, single = find(SingleChoice, lambda q: len(q.options) >= 4)
+    page.goto(f"{server}/quizzes/{quiz_id}.html")
+    el = question_el(page, single)
+    keys = "el => [...el.querySelectorAll('input')].map(input => input.value)"
+    orders = set()
+    for _ in range(8):
+        page.get_by_role("button", name="重新作答").click()
+        orders.add(tuple(el.evaluate(keys)))
+    assert len(orders) > 1
+    el.evaluate("el => { el.dataset.shuffle = '0'; }")  # as rendered for `shuffle: false`
+    fixed = el.evaluate(keys)
+    for _ in range(3):
+        page.get_by_role("button", name="重新作答").click()
+        assert el.evaluate(keys) == fixed

@@ -40,9 +40,11 @@ def test_search_index_holds_no_answers_or_feedback(site: Path) -> None:
         indexes.append(inlined.read_text(encoding="utf-8"))
     for index in indexes:
         decoded = json.loads(index[index.index("{") : index.rindex("}") + 1])
-        text = " ".join(doc["text"] + doc["title"] for doc in decoded["docs"])
+        # the quiz section's entries: chapters may well state what an explanation says
+        docs = [doc for doc in decoded["docs"] if doc["location"].startswith("quizzes/")]
+        text = " ".join(doc["text"] + doc["title"] for doc in docs)
         text = text.replace("\u200b", "")  # the Chinese tokenizer's word breaks
-        assert "quizzes/ch01.html" in {doc["location"] for doc in decoded["docs"]}
+        assert "quizzes/ch01.html" in {doc["location"] for doc in docs}
         for quiz in items("quizzes").values():
             for secret in secrets(quiz):
                 assert probe(secret) not in text, secret
