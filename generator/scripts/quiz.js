@@ -455,7 +455,7 @@
       set("attempts", String(record.attempts));
       set("date", record.date ? localDate(record.date) : "—");
       set("wrong", wrong ? wrong + " 题" : "—");
-      set("status", ok ? "已通过" : record.attempts ? "未通过" : "未作答");
+      set("status", ok ? "已通过" : record.attempts ? "未通过" : record.date ? "未提交" : "未作答");
       row.className = ok ? "is-passed" : record.attempts ? "is-failed" : "";
     });
     document.querySelector(".course-progress__overall").textContent = "课程完成度：" +
