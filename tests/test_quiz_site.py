@@ -10,6 +10,7 @@ from typing import Any
 from pypdf import PdfReader
 
 from tests.content import chapters, items, read
+from tests.test_style import violations
 
 TYPES = {"single", "multiple", "truefalse", "fill", "order", "match", "judgement"}
 MARKUP = re.compile(r"\*\*|`")
@@ -111,3 +112,27 @@ def test_every_chapter_has_a_quiz() -> None:
 def test_course_uses_every_question_type() -> None:
     used = {q["type"] for quiz in items("quizzes").values() for q in quiz["questions"]}
     assert used == TYPES
+
+
+def texts(value: object, where: str) -> list[tuple[str, str]]:
+    """(place, text) of every string a learner reads; accepted fill-in answers are input."""
+    if isinstance(value, dict):
+        return [
+            found
+            for key, inner in value.items()
+            if key != "answers"
+            for found in texts(inner, f"{where}.{key}")
+        ]
+    if isinstance(value, list):
+        return [found for i, inner in enumerate(value) for found in texts(inner, f"{where}[{i}]")]
+    return [(where, value)] if isinstance(value, str) else []
+
+
+def test_quiz_text_follows_the_style_sheet() -> None:
+    problems = [
+        f"quizzes/{quiz_id}.yml {where}: {message}: «{excerpt}»"
+        for quiz_id, quiz in items("quizzes").items()
+        for where, text in texts(quiz, "")
+        for _, message, excerpt in violations(text)
+    ]
+    assert problems == []
