@@ -16,6 +16,7 @@ from generator.catalog import Catalog
 from generator.content_files import display_path
 from generator.content_types import CONTENT_TYPES, TRAINER_DIR
 from generator.errors import SourceError
+from generator.figures import FigureSet, site_path
 from generator.glyphs import missing_glyphs
 from generator.pages import (
     render_course_print_html,
@@ -105,6 +106,17 @@ def assets() -> Iterator[Output]:
     package = files("generator")
     for target, source in _PACKAGED_ASSETS.items():
         yield Output(target, (package / source).read_bytes())
+
+
+def figure_paths(figures: FigureSet) -> dict[str, str]:
+    """Where each figure's SVG is published, and the source it is drawn from."""
+    return {site_path(item.id): item.source.path for item in figures.items.values()}
+
+
+def figure_files(svgs: dict[str, str]) -> Iterator[Output]:
+    """Every drawn figure, as a file the chapter images link to."""
+    for figure_id, svg in svgs.items():
+        yield Output(site_path(figure_id), svg)
 
 
 def glyph_warnings(catalog: Catalog) -> Iterator[SourceError]:

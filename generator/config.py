@@ -15,6 +15,8 @@ class CourseConfig(Config):
     content_root = opt.Type(str, default=".")
     chapters_dir = opt.Type(str, default="chapters")
     glossary = opt.Type(str, default="includes/abbreviations.md")
+    figure_cache = opt.Type(str, default=".cache/figures")
+    """Folder of drawn figures by content hash, relative to ``mkdocs.yml``; empty: no cache."""
 
     def validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
         """MkDocs' checks, with a suggestion for every misspelt option name."""

@@ -18,11 +18,11 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator import build
+from generator import build, figures
 from generator.catalog import Catalog, load_catalog
 from generator.config import CourseConfig
 from generator.content_types import CONTENT_TYPES
-from generator.errors import ContentError
+from generator.errors import ContentError, SourceError
 from generator.links import broken_links_in
 from generator.pages import HOME_SUMMARY_MARKER, render_chapter_resources, render_home_summary
 from generator.pdf import PdfJob
@@ -37,6 +37,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.catalog: Catalog | None = None
         self.pages: list[build.Output] = []
         self.jobs: list[PdfJob] = []
+        self.figures = figures.FigureSet()
+        self.svgs: dict[str, str] = {}
         self.project = Path(".")
 
     @event_priority(100)
@@ -53,13 +55,26 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             )
             self.pages = list(build.pages(self.catalog))
             self.jobs = list(build.pdf_jobs(self.catalog, config.site_name))
+            problems: list[SourceError] = []
+            try:
+                self.figures = figures.load_figures(
+                    root / figures.FOLDER,
+                    docs_dir / self.config.chapters_dir,
+                    self.catalog.chapters,
+                    self.project,
+                )
+            except ContentError as exc:
+                problems += exc.errors
             generated = {page.path: page.origin for page in self.pages}
             generated |= {job.path: job.origin.path for job in self.jobs if job.origin}
-            problems = list(build.hand_written_clashes(generated, docs_dir, self.project))
+            generated |= build.figure_paths(self.figures)
+            problems += build.hand_written_clashes(generated, docs_dir, self.project)
             includes = (docs_dir / self.config.glossary).parent
             problems += broken_links_in(docs_dir, includes, set(generated), self.project)
             if problems:
                 raise ContentError(problems)
+            cache = self.project / self.config.figure_cache if self.config.figure_cache else None
+            self.svgs = figures.render_figures(self.figures, cache)
             for warning in build.glyph_warnings(self.catalog):
                 log.warning(str(warning))
         except ContentError as exc:
@@ -74,7 +89,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         try:
-            for output in [*self.pages, *build.rendered_pdfs(self.jobs), *build.assets()]:
+            outputs = [*self.pages, *build.figure_files(self.svgs), *build.rendered_pdfs(self.jobs)]
+            for output in [*outputs, *build.assets()]:
                 files.append(File.generated(config, output.path, content=output.content))
         except ContentError as exc:
             raise PluginError(str(exc)) from None
@@ -91,6 +107,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             path.parent.as_posix() == self.config.chapters_dir
             and path.stem in self.catalog.chapters
         ):
+            markdown = figures.expand(markdown, path.stem, self.figures, self.svgs)
             return markdown + render_chapter_resources(path.stem, self.catalog)
         return markdown
 
@@ -98,8 +115,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
         assert self.catalog is not None
-        for kind in CONTENT_TYPES:
-            folder = self.catalog.root / kind.folder
+        for name in [kind.folder for kind in CONTENT_TYPES] + [figures.FOLDER]:
+            folder = self.catalog.root / name
             if folder.is_dir():
                 server.watch(str(folder))
         return server

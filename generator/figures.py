@@ -1,0 +1,245 @@
+"""Figures: drawn at build time from ``figures/<name>.yml``, numbered by chapter,
+cached by content, and placed in chapters by a Markdown image line.
+
+A chapter places a figure with a line of its own::
+
+    ![销售漏斗里的四类客户](../figures/sales-funnel.svg)
+
+The text in brackets is optional; when present it must be the figure's title,
+so the chapter's Markdown still says what stands there. The build replaces the
+line with the drawing, numbered ``图 N-M`` (chapter N, M-th figure in it), its
+caption and its alt text. The SVG is embedded as a ``data:`` URI, so the very
+same drawing reaches the site and every PDF made from the chapter's HTML, and
+is also published at ``figures/<name>.svg`` (the image links to it, for zooming
+on a phone).
+
+A drawing depends only on its data, the drawing code and templates, and the
+renderer's version: these are hashed into a key, and a figure already drawn
+under that key is read from the cache instead of drawn again.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+from generator import drawing
+from generator.content_files import content_sources, display_path
+from generator.errors import ContentError, SourceError, excerpt
+from generator.models.figure import Figure, FigureFile
+from generator.pages import environment
+from generator.sources import Source, load, read_text
+from generator.validation import validate
+
+FOLDER = "figures"
+"""Where figure sources live (beside quizzes/, cases/, forms/) and where the
+SVGs are published in the site."""
+CACHE_FORMAT = "1"
+"""Bump to drop every cached drawing when the cache layout changes."""
+
+IMAGE_LINE = re.compile(r"^(?P<indent>[ \t]*)!\[(?P<title>[^\]]*)\]\((?P<target>[^)]*)\)\s*$")
+FIGURE_TARGET = re.compile(rf"^\.\./{FOLDER}/(?P<name>[a-z0-9][a-z0-9-]*)\.svg$")
+FENCE = re.compile(r"^\s*(```|~~~)")
+SIZE = re.compile(r'<svg[^>]*?\swidth="(?P<w>[\d.]+)pt"[^>]*?\sheight="(?P<h>[\d.]+)pt"', re.DOTALL)
+
+
+@dataclass(frozen=True)
+class FigureItem:
+    """One validated figure source."""
+
+    id: str
+    model: Figure
+    source: Source
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a chapter shows a figure, and the number it gets there."""
+
+    figure: str
+    chapter: str
+    number: str
+    """``3-1``: chapter 3, first figure in it."""
+    line: int
+
+
+@dataclass
+class FigureSet:
+    """Every figure and where each one is placed."""
+
+    items: dict[str, FigureItem] = field(default_factory=dict)
+    placements: dict[str, list[Placement]] = field(default_factory=dict)
+
+    def numbered(self) -> Iterator[tuple[Placement, FigureItem]]:
+        for placements in self.placements.values():
+            for placement in placements:
+                yield placement, self.items[placement.figure]
+
+
+def load_figures(
+    folder: Path, chapters_dir: Path, chapters: dict[str, str], project: Path
+) -> FigureSet:
+    """Read every figure source and find each one's place; raise every problem at once."""
+    found = FigureSet()
+    paths, errors = content_sources(folder, project)
+    for path in paths:
+        display = display_path(path, project)
+        try:
+            source = load(path, display)
+            model = validate(FigureFile, source).root
+        except ContentError as exc:
+            errors.extend(exc.errors)
+            continue
+        errors.extend(source.error(location, message) for location, message in model.problems())
+        if model.chapter not in chapters:
+            errors.append(source.error(("chapter",), f"'{model.chapter}' names no chapter"))
+        found.items[path.stem] = FigureItem(path.stem, model, source)
+    for chapter in chapters:
+        path = chapters_dir / f"{chapter}.md"
+        display = display_path(path, project)
+        placements, problems = _place(read_text(path, display), chapter, display, found)
+        found.placements[chapter] = placements
+        errors.extend(problems)
+    placed = {p.figure for placements in found.placements.values() for p in placements}
+    for item in found.items.values():
+        if item.id not in placed and item.model.chapter in chapters:
+            message = f"figure '{item.id}' is not placed in {item.model.chapter}; add the line "
+            message += f"![{item.model.title}](../{FOLDER}/{item.id}.svg)"
+            errors.append(item.source.error(("chapter",), message))
+    if errors:
+        raise ContentError(errors)
+    return found
+
+
+def _place(
+    text: str, chapter: str, display: str, figures: FigureSet
+) -> tuple[list[Placement], list[SourceError]]:
+    """The figure lines of one chapter, numbered in order, and what is wrong with them."""
+    placements: list[Placement] = []
+    errors: list[SourceError] = []
+    lines = text.splitlines()
+    in_fence = False
+    for number, line in enumerate(lines, start=1):
+        if FENCE.match(line):
+            in_fence = not in_fence
+        match = None if in_fence else IMAGE_LINE.match(line)
+        if not match or f"{FOLDER}/" not in match["target"]:
+            continue
+        target = FIGURE_TARGET.match(match["target"].strip())
+        item = figures.items.get(target["name"]) if target else None
+        if item is None:
+            known = ", ".join(sorted(figures.items)) or "none"
+            message = f"'{excerpt(match['target'])}' is no figure; write ../{FOLDER}/<name>.svg "
+            message += f"with <name> one of: {known}"
+            errors.append(SourceError(display, number, message))
+            continue
+        problem = _placement_problem(item, chapter, match["title"].strip(), placements)
+        if problem:
+            errors.append(SourceError(display, number, problem))
+            continue
+        label = f"{int(chapter[2:])}-{len(placements) + 1}"
+        placements.append(Placement(item.id, chapter, label, number))
+    for placement in placements:
+        mention = f"图 {placement.number}"
+        if not any(mention in line for i, line in enumerate(lines, 1) if i != placement.line):
+            message = f"the text never refers to {mention}; say where it helps, e.g. “见{mention}。”"
+            errors.append(SourceError(display, placement.line, message))
+    return placements, errors
+
+
+def _placement_problem(
+    item: FigureItem, chapter: str, title: str, earlier: list[Placement]
+) -> str | None:
+    if item.model.chapter != chapter:
+        return f"figure '{item.id}' belongs to {item.model.chapter} (see {item.source.path})"
+    if any(placement.figure == item.id for placement in earlier):
+        return f"figure '{item.id}' is already placed on line {earlier[0].line}"
+    if title and title != item.model.title:
+        return f"the text in brackets must be the figure's title “{item.model.title}” or empty"
+    return None
+
+
+def render_figures(figures: FigureSet, cache_dir: Path | None) -> dict[str, str]:
+    """Every figure's SVG, from the cache when its key is there; ContentError if one fails."""
+    svgs: dict[str, str] = {}
+    errors: list[SourceError] = []
+    for item in figures.items.values():
+        try:
+            svgs[item.id] = _cached_drawing(item.model, cache_dir)
+        except drawing.DrawingError as exc:
+            errors.append(SourceError(item.source.path, 1, str(exc)))
+    if errors:
+        raise ContentError(errors)
+    return svgs
+
+
+def _cached_drawing(figure: Figure, cache_dir: Path | None) -> str:
+    key = cache_key(figure)
+    cached = cache_dir / f"{key}.svg" if cache_dir else None
+    if cached and cached.is_file():
+        return cached.read_text(encoding="utf-8")
+    svg = drawing.draw(figure, _render_dot)
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(".tmp")
+        partial.write_text(svg, encoding="utf-8")
+        partial.replace(cached)
+    return svg
+
+
+def cache_key(figure: Figure) -> str:
+    """A hash of everything a drawing depends on."""
+    package = files("generator")
+    code = [(package / "drawing.py").read_bytes(), (package / "attitudes.py").read_bytes()]
+    templates = package / "templates" / "figures"
+    code += [t.read_bytes() for t in sorted(templates.iterdir(), key=lambda t: t.name)]
+    digest = hashlib.sha256()
+    parts = [CACHE_FORMAT, drawing.renderer_version(figure), figure.model_dump_json()]
+    digest.update(json.dumps(parts, ensure_ascii=False).encode())
+    for blob in code:
+        digest.update(hashlib.sha256(blob).digest())
+    return digest.hexdigest()
+
+
+def _render_dot(name: str, context: dict[str, object]) -> str:
+    return environment().get_template(f"figures/{name}").render(**context)
+
+
+def expand(markdown: str, chapter: str, figures: FigureSet, svgs: dict[str, str]) -> str:
+    """``markdown`` with each figure line of ``chapter`` replaced by the figure's HTML."""
+    placements = figures.placements.get(chapter, [])
+    if not placements:
+        return markdown
+    by_title = {p.figure: p for p in placements}
+    template = environment().get_template("figures/figure.html.j2")
+    lines = markdown.split("\n")
+    for index, line in enumerate(lines):
+        match = IMAGE_LINE.match(line)
+        target = FIGURE_TARGET.match(match["target"].strip()) if match else None
+        placement = by_title.get(target["name"]) if target else None
+        if not (match and placement):
+            continue
+        svg = svgs[placement.figure]
+        size = SIZE.search(svg)
+        html = template.render(
+            placement=placement,
+            figure=figures.items[placement.figure].model,
+            href=f"../{FOLDER}/{placement.figure}.svg",
+            data=base64.b64encode(svg.encode()).decode(),
+            width=round(float(size["w"]) * 4 / 3) if size else None,
+            height=round(float(size["h"]) * 4 / 3) if size else None,
+        )
+        indent = match["indent"]
+        lines[index] = "\n".join(indent + part if part else part for part in html.split("\n"))
+    return "\n".join(lines)
+
+
+def site_path(figure_id: str) -> str:
+    """Where a figure's SVG is published in the site."""
+    return f"{FOLDER}/{figure_id}.svg"
