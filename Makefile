@@ -10,8 +10,9 @@ SHARED ?= ../shared
 export NO_MKDOCS_2_WARNING := 1
 
 # Debian packages: the CJK font and the Pango/HarfBuzz libraries WeasyPrint needs
-# (libharfbuzz-subset0 makes font subsetting fast), then the browser the tests drive.
-SITE_DEBS := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
+# (libharfbuzz-subset0 makes font subsetting fast), Graphviz for the figures,
+# then the browser the tests drive.
+SITE_DEBS := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 graphviz
 TEST_DEBS := $(SITE_DEBS) chromium qpdf poppler-utils
 
 .PHONY: site test serve lint clean schemas

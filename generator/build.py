@@ -19,6 +19,7 @@ from generator.errors import SourceError
 from generator.figures import FigureSet, site_path
 from generator.glyphs import missing_glyphs
 from generator.pages import (
+    render_attitude_css,
     render_course_print_html,
     render_glossary,
     render_index,
@@ -30,7 +31,12 @@ from generator.pages import (
 from generator.pdf import PdfJob, render_all
 
 ASSET_DIR = "assets/course"
-STYLESHEETS = (f"{ASSET_DIR}/form.css", f"{ASSET_DIR}/course.css", f"{ASSET_DIR}/quiz.css")
+STYLESHEETS = (
+    f"{ASSET_DIR}/form.css",
+    f"{ASSET_DIR}/course.css",
+    f"{ASSET_DIR}/quiz.css",
+    f"{ASSET_DIR}/attitudes.css",
+)
 SCRIPTS = (f"{ASSET_DIR}/quiz.js",)
 POLYFILLS = (f"{ASSET_DIR}/iframe-worker-shim.js",)
 """Local copy of the shim that lets search run from file://, instead of a CDN."""
@@ -106,6 +112,7 @@ def assets() -> Iterator[Output]:
     package = files("generator")
     for target, source in _PACKAGED_ASSETS.items():
         yield Output(target, (package / source).read_bytes())
+    yield Output(f"{ASSET_DIR}/attitudes.css", render_attitude_css())
 
 
 def figure_paths(figures: FigureSet) -> dict[str, str]:

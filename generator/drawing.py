@@ -159,7 +159,7 @@ def _plot(figure: Figure) -> str:
     matplotlib.use("svg")
     import matplotlib.pyplot as plt
 
-    style = {
+    style: dict[str, Any] = {
         "svg.fonttype": "none",
         "svg.hashsalt": "course-figure",
         "font.family": [FONT],
@@ -169,7 +169,7 @@ def _plot(figure: Figure) -> str:
         "xtick.color": MUTED,
         "ytick.color": MUTED,
     }
-    with plt.rc_context(style):
+    with plt.rc_context(style):  # type: ignore[arg-type]
         if isinstance(figure, Funnel):
             fig = _funnel_values(figure) if figure.per_entry else _funnel(figure)
         elif isinstance(figure, Intervals):
@@ -252,9 +252,14 @@ def _funnel_values(funnel: Funnel) -> Any:
                 )
             )
             ax.text(
-                0.995, y + 0.05, rate(values[index + 1], values[index]), ha="right", va="center",
-                color=MUTED, size=10,
-            )  # fmt: skip
+                0.995,
+                y + 0.05,
+                rate(values[index + 1], values[index]),
+                ha="right",
+                va="center",
+                color=MUTED,
+                size=10,
+            )
     for line, text in enumerate(per_entry_lines(funnel)):
         ax.text(0.0, (notes - 1 - line) * 0.5 + 0.2, text, ha="left", va="center", color=INK)
     ax.set_xlim(0, 1)
@@ -314,7 +319,15 @@ def _intervals(figure: Intervals) -> Any:
             colour = SHADES[min(int(share * len(SHADES)), len(SHADES) - 1)]
             ax.barh(y, level.interval_days - low, left=low, height=0.62, color=colour)
             if share > 0.75:
-                ax.text(level.interval_days / 1.1, y, level.text, va="center", ha="right", color=INK, size=10)
+                ax.text(
+                    level.interval_days / 1.1,
+                    y,
+                    level.text,
+                    va="center",
+                    ha="right",
+                    color=INK,
+                    size=10,
+                )
             else:
                 ax.text(level.interval_days * 1.1, y, level.text, va="center", color=INK, size=10)
         ax.set_yticks(positions, labels, size=11, color=INK)
@@ -352,20 +365,37 @@ def _lifecycle(figure: Lifecycle) -> Any:
     for index, phase in enumerate(figure.phases):
         if index:
             ax.axvline(index, color="#9e9e9e", linewidth=0.8, linestyle=(0, (4, 3)))
-        ax.text(index + 0.5, 112, phase.label, ha="center", va="center", size=11, color=INK,
-                weight="bold")  # fmt: skip
+        ax.text(
+            index + 0.5,
+            112,
+            phase.label,
+            ha="center",
+            va="center",
+            size=11,
+            color=INK,
+            weight="bold",
+        )
         for line, text in enumerate(phase.strategy):
-            ax.text(index + 0.5, -14 - 11 * line, text, ha="center", va="center", size=9.5,
-                    color=MUTED)  # fmt: skip
+            ax.text(
+                index + 0.5, -14 - 11 * line, text, ha="center", va="center", size=9.5, color=MUTED
+            )
     ax.set_xlim(0, len(figure.phases))
     ax.set_ylim(0, 122)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_ylabel(figure.y_label, size=10)
-    ax.annotate(f"{figure.x_label} →", xy=(1, 0), xycoords="axes fraction", xytext=(-3, 4),
-                textcoords="offset points", ha="right", va="bottom", size=10, color=MUTED)  # fmt: skip
+    ax.annotate(
+        f"{figure.x_label} →",
+        xy=(1, 0),
+        xycoords="axes fraction",
+        xytext=(-3, 4),
+        textcoords="offset points",
+        ha="right",
+        va="bottom",
+        size=10,
+        color=MUTED,
+    )
     ax.spines[["top", "right"]].set_visible(False)
     lines = max(len(phase.strategy) for phase in figure.phases)
     fig.subplots_adjust(left=0.07, right=0.99, top=0.98, bottom=0.1 + 0.06 * lines)
     return fig
-

@@ -75,6 +75,8 @@ class FigureSet:
 
     items: dict[str, FigureItem] = field(default_factory=dict)
     placements: dict[str, list[Placement]] = field(default_factory=dict)
+    invalid: set[str] = field(default_factory=set)
+    """Figures whose source has errors: their chapter lines are not errors too."""
 
     def numbered(self) -> Iterator[tuple[Placement, FigureItem]]:
         for placements in self.placements.values():
@@ -95,6 +97,7 @@ def load_figures(
             model = validate(FigureFile, source).root
         except ContentError as exc:
             errors.extend(exc.errors)
+            found.invalid.add(path.stem)
             continue
         errors.extend(source.error(location, message) for location, message in model.problems())
         if model.chapter not in chapters:
@@ -133,6 +136,8 @@ def _place(
             continue
         target = FIGURE_TARGET.match(match["target"].strip())
         item = figures.items.get(target["name"]) if target else None
+        if target and target["name"] in figures.invalid:
+            continue
         if item is None:
             known = ", ".join(sorted(figures.items)) or "none"
             message = f"'{excerpt(match['target'])}' is no figure; write ../{FOLDER}/<name>.svg "
@@ -148,7 +153,9 @@ def _place(
     for placement in placements:
         mention = f"图 {placement.number}"
         if not any(mention in line for i, line in enumerate(lines, 1) if i != placement.line):
-            message = f"the text never refers to {mention}; say where it helps, e.g. “见{mention}。”"
+            message = (
+                f"the text never refers to {mention}; say where it helps, e.g. “见{mention}。”"
+            )
             errors.append(SourceError(display, placement.line, message))
     return placements, errors
 

@@ -6,6 +6,7 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from generator.attitudes import ATTITUDES, BY_LABEL
 from generator.catalog import Catalog, Item
 from generator.content_types import CONTENT_TYPES, ContentType
 from generator.text import FILTERS
@@ -27,6 +28,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(FILTERS)
+    env.globals.update(attitudes=ATTITUDES, attitude_styles=BY_LABEL)
     return env
 
 
@@ -87,3 +89,8 @@ HOME_SUMMARY_MARKER = "<!-- course-summary -->"
 def render_home_summary(catalog: Catalog) -> str:
     """How many quizzes, cases and forms the course has, and which chapters have them."""
     return environment().get_template("home/summary.md.j2").render(catalog=catalog)
+
+
+def render_attitude_css() -> str:
+    """CSS classes for the key-person attitudes, in the key-person chart's visual code."""
+    return environment().get_template("figures/attitudes.css.j2").render()
