@@ -32,6 +32,7 @@ from pathlib import Path
 from generator import drawing
 from generator.content_files import content_sources, display_path
 from generator.errors import ContentError, SourceError, excerpt
+from generator.glyphs import missing_glyphs
 from generator.models.figure import Figure, FigureFile
 from generator.pages import environment
 from generator.sources import Source, load, read_text
@@ -245,6 +246,12 @@ def expand(markdown: str, chapter: str, figures: FigureSet, svgs: dict[str, str]
         indent = match["indent"]
         lines[index] = "\n".join(indent + part if part else part for part in html.split("\n"))
     return "\n".join(lines)
+
+
+def glyph_warnings(figures: FigureSet) -> Iterator[SourceError]:
+    """Characters in figure sources that no installed font can draw (they print as boxes)."""
+    for item in figures.items.values():
+        yield from missing_glyphs(item.source.text, item.source.path)
 
 
 def site_path(figure_id: str) -> str:

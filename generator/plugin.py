@@ -75,7 +75,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 raise ContentError(problems)
             cache = self.project / self.config.figure_cache if self.config.figure_cache else None
             self.svgs = figures.render_figures(self.figures, cache)
-            for warning in build.glyph_warnings(self.catalog):
+            for warning in [
+                *build.glyph_warnings(self.catalog),
+                *figures.glyph_warnings(self.figures),
+            ]:
                 log.warning(str(warning))
         except ContentError as exc:
             raise PluginError(str(exc)) from None
