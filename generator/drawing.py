@@ -162,6 +162,7 @@ def _plot(figure: Figure) -> str:
     style: dict[str, Any] = {
         "svg.fonttype": "none",
         "svg.hashsalt": "course-figure",
+        "text.parse_math": False,
         "font.family": [FONT],
         "font.size": 10.5,
         "axes.edgecolor": "#9e9e9e",

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from generator import drawing, figures
 from generator.attitudes import ATTITUDES
 from generator.errors import ContentError
-from generator.models.figure import Funnel, Matrix, Relations
+from generator.models.figure import Flow, Funnel, Matrix, Relations
 from generator.pages import environment, render_attitude_css
 from generator.pdf import PdfJob, render_pdf
 from tests.conftest import ROOT, run_build
@@ -359,3 +359,20 @@ def test_graphviz_is_required_and_named(monkeypatch: Any, tmp_path: Path) -> Non
             drawing.renderer_version(figure_set().items["pdca-cycle"].model)
     finally:
         drawing._graphviz_version.cache_clear()
+
+
+def test_labels_are_drawn_literally() -> None:
+    """Dollar signs are not TeX for matplotlib, ampersands not markup for Graphviz."""
+    funnel = figure_set().items["sales-funnel"].model
+    flow = figure_set().items["revisit-steps"].model
+    assert isinstance(funnel, Funnel) and isinstance(flow, Flow)
+    odd = "$x$ & <b>"
+    stages = [funnel.stages[0].model_copy(update={"label": odd}), *funnel.stages[1:]]
+    steps = [flow.steps[0].model_copy(update={"label": odd}), *flow.steps[1:]]
+    changed = (
+        funnel.model_copy(update={"stages": stages}),
+        flow.model_copy(update={"steps": steps}),
+    )
+    for figure in changed:
+        texts = svg_texts(drawing.draw(figure, figures._render_dot))
+        assert any(odd in text for text in texts)

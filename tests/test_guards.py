@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.conftest import ROOT, run_build
+from tests.conftest import CONTENT, ROOT, run_build
 from tests.test_browser import browser, remote_requests, server  # noqa: F401
 
 INERT = Path(__file__).parent / "hostile" / "inert"
@@ -133,7 +133,7 @@ def test_every_page_loads_without_errors_or_remote_requests(
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The course plus the hostile-but-valid corpus: Markdown fields full of attacks."""
     project = tmp_path_factory.mktemp("hostile")
-    for name in ("docs", "quizzes", "cases", "forms", "mkdocs.yml"):
+    for name in CONTENT:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, project / name)

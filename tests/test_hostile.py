@@ -295,7 +295,7 @@ def test_corpus_is_large_and_every_file_is_used() -> None:
 def test_content_root_may_be_a_sub_folder(project: Path) -> None:
     content = project / "content"
     content.mkdir()
-    for name in ("quizzes", "cases", "forms"):
+    for name in ("quizzes", "cases", "forms", "figures"):
         shutil.move(project / name, content / name)
     patch_config(content_root="content")(project)
     result = run_build(project, project / "site")
