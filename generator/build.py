@@ -18,6 +18,7 @@ from generator.content_types import CONTENT_TYPES, TRAINER_DIR
 from generator.errors import SourceError
 from generator.figures import FigureSet, site_path
 from generator.glyphs import missing_glyphs
+from generator.moodle import BANK_DIR, banks
 from generator.pages import (
     render_attitude_css,
     render_course_print_html,
@@ -124,6 +125,12 @@ def figure_files(svgs: dict[str, str]) -> Iterator[Output]:
     """Every drawn figure, as a file the chapter images link to."""
     for figure_id, svg in svgs.items():
         yield Output(site_path(figure_id), svg)
+
+
+def question_banks(catalog: Catalog, course_title: str) -> Iterator[Output]:
+    """The Moodle XML question banks for the trainer area."""
+    for name, xml in banks(catalog, course_title):
+        yield Output(f"{BANK_DIR}/{name}.xml", xml)
 
 
 def glyph_warnings(catalog: Catalog) -> Iterator[SourceError]:

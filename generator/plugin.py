@@ -18,12 +18,13 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator import build, figures
+from generator import build, figures, scorm
 from generator.catalog import Catalog, load_catalog
 from generator.config import CourseConfig
 from generator.content_types import CONTENT_TYPES
 from generator.errors import ContentError, SourceError
 from generator.links import broken_links_in
+from generator.moodle import notice_lines
 from generator.pages import HOME_SUMMARY_MARKER, render_chapter_resources, render_home_summary
 from generator.pdf import PdfJob
 
@@ -55,6 +56,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             )
             self.pages = list(build.pages(self.catalog))
             self.jobs = list(build.pdf_jobs(self.catalog, config.site_name))
+            self.pages += build.question_banks(self.catalog, config.site_name)
             problems: list[SourceError] = []
             try:
                 self.figures = figures.load_figures(
@@ -80,6 +82,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 *figures.glyph_warnings(self.figures),
             ]:
                 log.warning(str(warning))
+            for notice in notice_lines(self.catalog):
+                log.info(notice)
         except ContentError as exc:
             raise PluginError(str(exc)) from None
         config.extra_css.extend(build.STYLESHEETS)
@@ -98,6 +102,15 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         except ContentError as exc:
             raise PluginError(str(exc)) from None
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """The SCORM package is cut from the finished pages, so it is made last."""
+        assert self.catalog is not None
+        site = Path(config.site_dir)
+        try:
+            scorm.build(site, self.catalog, config.site_name, self.config.chapters_dir)
+        except ContentError as exc:
+            raise PluginError(f"SCORM package: {exc}") from None
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files

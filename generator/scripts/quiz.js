@@ -351,6 +351,14 @@
     }
     Object.keys(records).forEach(function (quiz) { save(quiz, records[quiz]); });
     announce(form, message).focus();
+    /* For listeners such as the SCORM package's scorm.js; nothing listens on the site. */
+    form.dispatchEvent(new CustomEvent("course-quiz:submitted", { bubbles: true, detail: {
+      percent: percent,
+      pass: Number(form.dataset.passPercent),
+      questions: questions.map(function (el, i) {
+        return { id: el.dataset.id, type: el.dataset.type, key: keyOf(el), answer: results[i].a, score: results[i].s };
+      })
+    } }));
   }
 
   /* Review (错题本): show only the questions last answered wrong. */

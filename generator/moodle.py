@@ -1,0 +1,172 @@
+"""Moodle XML question banks: one file per quiz and one for the whole course.
+
+Trainers import these into Moodle's question bank (Moodle 4.4 or later, where
+the ordering question type is part of the standard install). The XML comes from
+templates under ``templates/moodle/``; this module only works out what the
+templates cannot: fractions from our scoring rules, rounded to the values Moodle
+accepts, and notices for what Moodle grades differently from the site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from generator.catalog import Catalog, Item
+from generator.content_types import TRAINER_DIR
+from generator.models.quiz import Fill, Judgement, MultipleChoice, Question, Quiz
+from generator.pages import environment
+
+BANK_DIR = f"{TRAINER_DIR}/lms/moodle"
+"""Where the question banks are published in the site."""
+COURSE_BANK = "course"
+"""The file name (without ``.xml``) of the bank holding every quiz."""
+MOODLE_FRACTIONS = (
+    100.0,
+    90.0,
+    83.33333,
+    80.0,
+    75.0,
+    70.0,
+    66.66667,
+    60.0,
+    50.0,
+    40.0,
+    33.33333,
+    30.0,
+    25.0,
+    20.0,
+    16.66667,
+    14.28571,
+    12.5,
+    11.11111,
+    10.0,
+    5.0,
+    0.0,
+)
+"""The answer grades Moodle's question editor offers; imports must use one of them
+(or its negative)."""
+CLOZE_SPECIAL = '\\}#~/"'
+"""Characters a Cloze (multianswer) answer must escape with a backslash."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """An approximation the Moodle export makes, named in the build log."""
+
+    question: str
+    message: str
+
+
+def moodle_fraction(percent: float) -> float:
+    """The grade Moodle allows that is nearest ``percent`` (keeping its sign)."""
+    nearest = min(MOODLE_FRACTIONS, key=lambda allowed: abs(allowed - abs(percent)))
+    return -nearest if percent < 0 else nearest
+
+
+def fraction_text(value: float) -> str:
+    """A fraction as Moodle writes it: at most five decimals, no trailing zeros."""
+    text = f"{value:.5f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def exact_fractions(question: Question) -> list[float]:
+    """Each option's fraction under the site's own scoring rule, before rounding.
+
+    Multiple choice: each right pick +1, each wrong pick -1, floor 0, divided by
+    the number of right options; Moodle adds the picked fractions and floors the
+    sum at 0, so right options are worth 100/k and wrong ones -100/k.
+    """
+    if isinstance(question, Judgement):
+        return [float(option.score) for option in question.options]
+    if isinstance(question, MultipleChoice):
+        share = 100 / question.correct_count
+        return [share if option.correct else -share for option in question.options]
+    return [100.0 if option.correct else 0.0 for option in question.options]  # type: ignore[union-attr]
+
+
+def fractions(question: Question) -> list[str]:
+    """Each option's Moodle fraction, as written in the XML."""
+    return [fraction_text(moodle_fraction(value)) for value in exact_fractions(question)]
+
+
+def shortanswer_text(answer: str) -> str:
+    """A short answer taken literally: Moodle reads ``*`` as a wildcard."""
+    return answer.replace("*", "\\*")
+
+
+def cloze_code(answers: list[str]) -> str:
+    """One blank of a Cloze question: a short answer accepting each of ``answers``."""
+
+    def escaped(answer: str) -> str:
+        return "".join(f"\\{c}" if c in CLOZE_SPECIAL else c for c in shortanswer_text(answer))
+
+    return "{1:SHORTANSWER:" + "~".join(f"={escaped(answer)}" for answer in answers) + "}"
+
+
+def category_name(name: str) -> str:
+    """A category path segment: Moodle separates segments with ``/`` and reads ``//`` as one."""
+    return name.replace("/", "//")
+
+
+def xml_text(html: str) -> Markup:
+    """HTML (already sanitised) as the escaped text of an XML element, as Moodle exports it."""
+    return escape(str(html))
+
+
+def notices(quiz: Quiz) -> Iterator[Notice]:
+    """Where Moodle will not grade a question exactly as the site does."""
+    for question in quiz.questions:
+        if isinstance(question, Fill):
+            yield Notice(
+                question.id,
+                "Moodle short answers ignore case only, not full/half width, spaces or "
+                "punctuation; the accepted answers are exported as written",
+            )
+        if question.type in ("single", "multiple", "judgement"):
+            for index, value in enumerate(exact_fractions(question)):
+                if abs(moodle_fraction(value) - value) > 0.01:
+                    yield Notice(
+                        question.id,
+                        f"option {index + 1} is worth {value:g}% on the site and "
+                        f"{fraction_text(moodle_fraction(value))}% in Moodle, the nearest "
+                        "grade Moodle allows",
+                    )
+
+
+def render_bank(items: list[Item], catalog: Catalog, course_title: str) -> str:
+    """A Moodle XML file with the questions of ``items``, one category per chapter."""
+    template = environment().get_template("moodle/bank.xml.j2")
+    return template.render(
+        items=items,
+        catalog=catalog,
+        course_title=course_title,
+        fractions=fractions,
+        shortanswer_text=shortanswer_text,
+        cloze_code=cloze_code,
+        category_name=category_name,
+        xml_text=xml_text,
+    )
+
+
+def banks(catalog: Catalog, course_title: str) -> Iterator[tuple[str, str]]:
+    """(name, XML) of every question bank: one per quiz, then the whole course."""
+    quizzes = catalog.of("quizzes")
+    for item in quizzes:
+        yield item.id, render_bank([item], catalog, course_title)
+    yield COURSE_BANK, render_bank(quizzes, catalog, course_title)
+
+
+def notice_lines(catalog: Catalog) -> list[str]:
+    """One line per kind of approximation, naming every question it affects."""
+    grouped: dict[str, list[str]] = {}
+    for item in catalog.of("quizzes"):
+        assert isinstance(item.model, Quiz)
+        for notice in notices(item.model):
+            grouped.setdefault(notice.message, []).append(notice.question)
+    return [
+        f"Moodle export: {message} ({', '.join(questions)})"
+        for message, questions in grouped.items()
+    ]

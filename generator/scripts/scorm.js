@@ -1,0 +1,107 @@
+/* SCORM 1.2 adapter, loaded only by the pages of the SCORM package (never by the site).
+   Finds the LMS's API the standard way, marks the chapter incomplete when opened,
+   reports each submitted quiz (score, passed/failed, one interaction per question)
+   and finishes the session when the page is left. Without an API it does nothing. */
+(function () {
+  "use strict";
+
+  var LETTERS = "abcdefghijklmnopqrstuvwxyz";
+  /* SCORM 1.2 has no type for a scored situational judgement: "performance" (a task
+     done well or badly), with the picked option as the response. */
+  var TYPES = {
+    single: "choice", multiple: "choice", truefalse: "true-false", fill: "fill-in",
+    match: "matching", order: "sequencing", judgement: "performance"
+  };
+  var api = null;
+  var opened = new Date();
+  var finished = false;
+
+  /* Walk up the frames (and then the opener's), as the ADL sample does; 10 hops at most. */
+  function search(win) {
+    for (var hops = 0; win && hops < 10; hops += 1) {
+      try {
+        if (win.API) { return win.API; }
+      } catch (error) {
+        return null; /* a frame from another origin */
+      }
+      if (win.parent === win) { return null; }
+      win = win.parent;
+    }
+    return null;
+  }
+
+  function set(name, value) { api.LMSSetValue(name, String(value)); }
+
+  function letter(keys, key) { return LETTERS.charAt(keys.indexOf(key)); }
+
+  function optionKeys(key) { return key.options.map(function (o) { return o.key; }); }
+
+  /* The learner's answer (or the right one) in SCORM 1.2's response formats:
+     options as letters in source order, matches as "left.right", blanks as typed. */
+  function pattern(q, answer) {
+    var key = q.key;
+    if (q.type === "truefalse") { return answer[0] === "true" ? "t" : "f"; }
+    if (q.type === "fill") { return answer.join(","); }
+    if (q.type === "order") { return answer.map(function (k) { return letter(key.order, k); }).join(","); }
+    if (q.type === "match") {
+      return answer.map(function (k, i) { return k ? (i + 1) + "." + letter(key.pairs, k) : ""; })
+        .filter(Boolean).join(",");
+    }
+    return answer.map(function (k) { return letter(optionKeys(key), k); }).join(",");
+  }
+
+  function rightAnswer(q) {
+    var key = q.key;
+    if (q.type === "fill") { return key.blanks.map(function (accepted) { return accepted[0]; }); }
+    if (q.type === "order") { return key.order; }
+    if (q.type === "match") { return key.pairs; }
+    return key.options.filter(function (o) { return o.correct || o.score === 100; })
+      .map(function (o) { return o.key; });
+  }
+
+  function report(event) {
+    var detail = event.detail;
+    var n = Number(api.LMSGetValue("cmi.interactions._count")) || 0;
+    detail.questions.forEach(function (q, i) {
+      var prefix = "cmi.interactions." + (n + i) + ".";
+      set(prefix + "id", q.id);
+      set(prefix + "type", TYPES[q.type]);
+      set(prefix + "weighting", 1);
+      set(prefix + "correct_responses.0.pattern", pattern(q, rightAnswer(q)).slice(0, 255));
+      set(prefix + "student_response", pattern(q, q.answer).slice(0, 255));
+      set(prefix + "result", q.score === 1 ? "correct" : q.score > 0 ? "neutral" : "wrong");
+    });
+    set("cmi.core.score.min", 0);
+    set("cmi.core.score.max", 100);
+    set("cmi.core.score.raw", detail.percent);
+    set("cmi.core.lesson_status", detail.percent >= detail.pass ? "passed" : "failed");
+    api.LMSCommit("");
+  }
+
+  function timespan(ms) {
+    var s = Math.floor(ms / 1000);
+    function pad(v) { return (v < 10 ? "0" : "") + v; }
+    return pad(Math.min(9999, Math.floor(s / 3600))) + ":" + pad(Math.floor(s / 60) % 60) + ":" + pad(s % 60);
+  }
+
+  function finish() {
+    if (finished) { return; }
+    finished = true;
+    set("cmi.core.session_time", timespan(new Date() - opened));
+    api.LMSCommit("");
+    api.LMSFinish("");
+  }
+
+  api = search(window) || (window.opener ? search(window.opener) : null);
+  if (!api || String(api.LMSInitialize("")) !== "true") { return; }
+  var status = api.LMSGetValue("cmi.core.lesson_status");
+  if (!status || status === "not attempted") {
+    /* A chapter without a quiz is done once opened; one with a quiz when it is passed. */
+    set("cmi.core.lesson_status", document.querySelector("form.course-quiz[data-quiz]")
+      ? "incomplete" : "completed");
+    api.LMSCommit("");
+  }
+  document.addEventListener("course-quiz:submitted", report);
+  window.addEventListener("pagehide", finish);
+  window.addEventListener("unload", finish);
+})();
