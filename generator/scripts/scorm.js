@@ -47,7 +47,7 @@
       return answer.map(function (k, i) { return k ? (i + 1) + "." + letter(key.pairs, k) : ""; })
         .filter(Boolean).join(",");
     }
-    return answer.map(function (k) { return letter(optionKeys(key), k); }).join(",");
+    return answer.map(function (k) { return letter(optionKeys(key), k); }).sort().join(",");
   }
 
   function rightAnswer(q) {
