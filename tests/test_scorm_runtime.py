@@ -1,0 +1,140 @@
+"""A SCO of the package inside a real SCORM 1.2 runtime: scorm-again (from npm),
+hosted by a test page as ``window.API``, with the SCO in an iframe as an LMS shows
+it. The quiz is answered in Chromium; the assertions read the runtime's CMI data."""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import threading
+import zipfile
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from generator.models.quiz import Quiz
+from generator.scorm import PACKAGE_PATH
+from tests import test_browser
+from tests.test_quiz_browser import answer, new_page, quizzes, submit
+from tests.test_scorm import lms_file
+
+browser = test_browser.browser
+
+HOST = """<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><title>LMS</title><link rel="icon" href="data:,">
+<script src="scorm12.min.js"></script>
+<script>
+window.finishCalls = 0;
+window.API = new Scorm12API({ logLevel: 4 });
+window.API.on("LMSFinish", function () { window.finishCalls += 1; });
+</script></head>
+<body><iframe id="sco" title="SCO" style="width: 100%; height: 90vh"></iframe>
+<script>
+document.getElementById("sco").src = "package/sco/" + new URLSearchParams(location.search).get("sco") + ".html";
+</script></body></html>
+"""
+"""The LMS side: scorm-again's SCORM 1.2 API as window.API, the SCO in an iframe."""
+SCORM_TYPES = {
+    "single": "choice",
+    "multiple": "choice",
+    "truefalse": "true-false",
+    "fill": "fill-in",
+    "match": "matching",
+    "order": "sequencing",
+    "judgement": "performance",
+}
+
+
+@pytest.fixture(scope="module")
+def lms(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An HTTP server with the unzipped package under package/ and the host page."""
+    root = tmp_path_factory.mktemp("lms")
+    with zipfile.ZipFile(site / PACKAGE_PATH) as package:
+        package.extractall(root / "package")
+    shutil.copy(lms_file("scorm-again/dist/scorm12.min.js"), root / "scorm12.min.js")
+    (root / "lms.html").write_text(HOST, encoding="utf-8")
+    handler = functools.partial(test_browser.QuietHandler, directory=str(root))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def every_type() -> tuple[str, Quiz]:
+    """The first quiz with a question of every type."""
+    return next((i, q) for i, q in quizzes().items() if len(q.types) == len(SCORM_TYPES))
+
+
+def cmi(page: Page) -> dict[str, Any]:
+    return page.evaluate("window.API.renderCMIToJSONObject().cmi")  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("passing", [True, False], ids=["passed", "failed"])
+def test_scorm_again_records_the_attempt(
+    lms: str, browser: Browser, request: pytest.FixtureRequest, passing: bool
+) -> None:
+    quiz_id, quiz = every_type()
+    page = new_page(browser, request)
+    page.goto(f"{lms}/lms.html?sco={quiz.chapter}")
+    sco = page.frame_locator("#sco")
+    expect(sco.locator("h1").first).to_be_visible()
+    page.wait_for_function("window.API.cmi.core.lesson_status === 'incomplete'")
+    # A pass answers every question right; a failure gets only the first one right.
+    rights = [passing or index == 0 for index in range(len(quiz.questions))]
+    for question, right in zip(quiz.questions, rights, strict=True):
+        answer(sco, question, right=right)  # type: ignore[arg-type]
+    percent = round(100 * sum(rights) / len(rights))
+    expect(submit(sco)).to_contain_text(f"得分：{percent}%")  # type: ignore[arg-type]
+
+    data = cmi(page)
+    core = data["core"]
+    assert core["score"] == {"raw": str(percent), "min": "0", "max": "100"}
+    assert core["lesson_status"] == ("passed" if passing else "failed")
+    assert (percent >= quiz.pass_percent) == passing
+    interactions = [data["interactions"][str(n)] for n in range(len(data["interactions"]))]
+    assert [i["id"] for i in interactions] == [q.id for q in quiz.questions]
+    for question, right, record in zip(quiz.questions, rights, interactions, strict=True):
+        assert record["type"] == SCORM_TYPES[question.type]
+        assert record["result"] == ("correct" if right else "wrong")
+        expected = record["correct_responses"]["0"]["pattern"]
+        assert expected
+        assert (record["student_response"] == expected) == right, question.id
+        if question.type == "truefalse":
+            assert record["student_response"] in ("t", "f")
+        if question.type in ("single", "judgement"):
+            assert re.fullmatch(r"[a-z]", record["student_response"])
+        if question.type == "match" and right:
+            pairs = len(question.pairs)  # type: ignore[union-attr]
+            assert re.fullmatch(rf"1\.[a-z](,\d\.[a-z]){{{pairs - 1}}}", expected)
+        if question.type == "order":
+            letters = record["student_response"].split(",")
+            assert sorted(letters) == sorted(expected.split(","))
+    assert page.evaluate("window.finishCalls") == 0
+
+    page.evaluate("document.getElementById('sco').src = 'about:blank'")
+    page.wait_for_function("window.finishCalls === 1")
+    core = cmi(page)["core"]
+    assert core["lesson_status"] == ("passed" if passing else "failed")
+    assert re.fullmatch(r"\d{2,4}:\d{2}:\d{2}", core["session_time"])
+    assert quiz_id
+
+
+def test_sco_without_an_lms_works_like_the_site(
+    lms: str, browser: Browser, request: pytest.FixtureRequest
+) -> None:
+    quiz_id, quiz = every_type()
+    page = new_page(browser, request)
+    page.goto(f"{lms}/package/sco/{quiz.chapter}.html")
+    for question in quiz.questions:
+        answer(page, question, right=True)
+    total = len(quiz.questions)
+    expect(submit(page)).to_have_text(
+        f"得分：100%（共 {total} 题，全对 {total} 题）。恭喜，已通过本章自测。"
+    )
+    stored = page.evaluate(f"localStorage.getItem('course-quiz:v2:{quiz_id}')")
+    assert stored and '"best":100' in stored
