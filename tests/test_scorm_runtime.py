@@ -35,7 +35,8 @@ window.API.on("LMSFinish", function () { window.finishCalls += 1; });
 </script></head>
 <body><iframe id="sco" title="SCO" style="width: 100%; height: 90vh"></iframe>
 <script>
-document.getElementById("sco").src = "package/sco/" + new URLSearchParams(location.search).get("sco") + ".html";
+var sco = new URLSearchParams(location.search).get("sco");
+document.getElementById("sco").src = "package/sco/" + sco + ".html";
 </script></body></html>
 """
 """The LMS side: scorm-again's SCORM 1.2 API as window.API, the SCO in an iframe."""
