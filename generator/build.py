@@ -38,7 +38,7 @@ STYLESHEETS = (
     f"{ASSET_DIR}/quiz.css",
     f"{ASSET_DIR}/attitudes.css",
 )
-SCRIPTS = (f"{ASSET_DIR}/quiz.js",)
+SCRIPTS = (f"{ASSET_DIR}/quiz.js", f"{ASSET_DIR}/search-input.js")
 POLYFILLS = (f"{ASSET_DIR}/iframe-worker-shim.js",)
 """Local copy of the shim that lets search run from file://, instead of a CDN."""
 
@@ -47,6 +47,7 @@ _PACKAGED_ASSETS = {
     f"{ASSET_DIR}/course.css": "styles/site.css",
     f"{ASSET_DIR}/quiz.css": "styles/quiz.css",
     f"{ASSET_DIR}/quiz.js": "scripts/quiz.js",
+    f"{ASSET_DIR}/search-input.js": "scripts/search-input.js",
     f"{ASSET_DIR}/iframe-worker-shim.js": "vendor/iframe-worker-shim.js",
 }
 

@@ -17,6 +17,7 @@ class CourseConfig(Config):
     glossary = opt.Type(str, default="includes/abbreviations.md")
     figure_cache = opt.Type(str, default=".cache/figures")
     """Folder of drawn figures by content hash, relative to ``mkdocs.yml``; empty: no cache."""
+    search_synonyms = opt.Type(str, default="includes/search-synonyms.txt")
 
     def validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
         """MkDocs' checks, with a suggestion for every misspelt option name."""

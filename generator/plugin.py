@@ -18,9 +18,10 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator import build, figures, scorm
+from generator import build, figures, scorm, search
 from generator.catalog import Catalog, load_catalog
 from generator.config import CourseConfig
+from generator.content_files import display_path
 from generator.content_types import CONTENT_TYPES
 from generator.errors import ContentError, SourceError
 from generator.links import broken_links_in
@@ -41,6 +42,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.figures = figures.FigureSet()
         self.svgs: dict[str, str] = {}
         self.project = Path(".")
+        self.synonyms: dict[str, str] = {}
 
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -73,6 +75,13 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             problems += build.hand_written_clashes(generated, docs_dir, self.project)
             includes = (docs_dir / self.config.glossary).parent
             problems += broken_links_in(docs_dir, includes, set(generated), self.project)
+            synonyms = docs_dir / self.config.search_synonyms
+            try:
+                self.synonyms = search.load_synonyms(
+                    synonyms, display_path(synonyms, self.project)
+                )
+            except ContentError as exc:
+                problems += exc.errors
             if problems:
                 raise ContentError(problems)
             cache = self.project / self.config.figure_cache if self.config.figure_cache else None
@@ -101,6 +110,16 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 files.append(File.generated(config, output.path, content=output.content))
         except ContentError as exc:
             raise PluginError(str(exc)) from None
+        for file in list(files):
+            if search.WORKER.match(file.src_uri):
+                files.remove(file)
+                try:
+                    content = search.patch_worker(
+                        Path(file.abs_src_path or "").read_text(encoding="utf-8"), self.synonyms
+                    )
+                except search.WorkerChanged as exc:
+                    raise PluginError(str(exc)) from None
+                files.append(File.generated(config, file.src_uri, content=content))
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).parent / "mkdocs"
-CONTENT = ("docs", "quizzes", "cases", "forms", "figures", "mkdocs.yml")
+CONTENT = ("docs", "overrides", "quizzes", "cases", "forms", "figures", "mkdocs.yml")
 
 
 def run_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
