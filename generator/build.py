@@ -38,7 +38,11 @@ STYLESHEETS = (
     f"{ASSET_DIR}/quiz.css",
     f"{ASSET_DIR}/attitudes.css",
 )
-SCRIPTS = (f"{ASSET_DIR}/quiz.js", f"{ASSET_DIR}/search-input.js")
+SCRIPTS = (
+    f"{ASSET_DIR}/quiz.js",
+    f"{ASSET_DIR}/search-input.js",
+    f"{ASSET_DIR}/tables.js",
+)
 POLYFILLS = (f"{ASSET_DIR}/iframe-worker-shim.js",)
 """Local copy of the shim that lets search run from file://, instead of a CDN."""
 
@@ -48,6 +52,7 @@ _PACKAGED_ASSETS = {
     f"{ASSET_DIR}/quiz.css": "styles/quiz.css",
     f"{ASSET_DIR}/quiz.js": "scripts/quiz.js",
     f"{ASSET_DIR}/search-input.js": "scripts/search-input.js",
+    f"{ASSET_DIR}/tables.js": "scripts/tables.js",
     f"{ASSET_DIR}/iframe-worker-shim.js": "vendor/iframe-worker-shim.js",
 }
 

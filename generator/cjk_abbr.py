@@ -4,7 +4,9 @@ The stock extension wraps each term in ``\\b``; Chinese characters count as word
 characters, so a term such as 意向客户 inside a sentence never matches. Here only
 ASCII letters and digits act as word characters around a term, and each term is
 marked on its first use in a page's body text only (never in headings, which
-also feed the table of contents), so tooltips help without cluttering.
+also feed the table of contents), so tooltips help without cluttering. Marked
+terms take keyboard focus, which opens Material's tooltip (``content.tooltips``)
+from the keyboard and, on a phone, with a tap.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ def _keep_first_use(root: etree.Element) -> None:
         term = abbr.text or ""
         if term not in seen and not _in_heading(abbr, parents):
             seen.add(term)
+            # Focusable, so the tooltip also opens by keyboard and by a tap.
+            abbr.set("tabindex", "0")
             continue
         _unwrap(abbr, parents[abbr])
 
