@@ -48,11 +48,21 @@ def result_pages(page: Page, query: str) -> list[str]:
         timeout=15_000,
     )
     assert meta.text_content()
-    hrefs = page.locator(".md-search-result__item > a.md-search-result__link").evaluate_all(
-        "links => links.map(link => link.href)"
+    hrefs = page.locator(".md-search-result__item").evaluate_all(
+        "items => items.map(item => item.querySelector('a.md-search-result__link').href)"
     )
     base = page.url.rsplit("/", 1)[0] + "/"
     return [href.split("#")[0].split("?")[0].removeprefix(base) for href in hrefs]
+
+
+def result_count(page: Page) -> int:
+    """How many pages the result list says it found (it renders only the first ten)."""
+    text = page.locator(".md-search-result__meta").inner_text()
+    if "没有" in text:
+        return 0
+    if "找到 1 个" in text:
+        return 1
+    return int(text.split(" ", 1)[0])
 
 
 def ranks(page: Page, start: str) -> dict[str, int | None]:

@@ -1,13 +1,19 @@
-"""The search index splits Chinese into words, so a word inside a sentence is found."""
+"""The search index splits Chinese into words, so a word inside a sentence is found;
+the course's query rewrite is patched into the exact worker it was written for."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
 
+import material
 import pytest
 
+from generator import search
+from generator.errors import ContentError
+from tests.conftest import ROOT
 from tests.content import chapters
 
 WORDS = ("投诉", "关键人物", "意向客户")
@@ -36,3 +42,58 @@ def test_course_terms_stay_whole(site: Path) -> None:
     assert pages_with_token(site, "意向客户")
     index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
     assert "意向\\u200b客户" not in index and "意向\u200b客户" not in index
+
+
+# The patched search worker and the synonym list (no browser needed).
+
+MATERIAL_WORKERS = Path(material.__file__).parent / "templates/assets/javascripts/workers"
+
+
+def material_worker() -> Path:
+    (worker,) = MATERIAL_WORKERS.glob("search.*.min.js")
+    return worker
+
+
+def test_material_worker_is_the_file_the_patch_was_written_for() -> None:
+    """Fails when Material's worker changes: re-check generator/search.py's patches."""
+    digest = hashlib.sha256(material_worker().read_bytes()).hexdigest()
+    assert digest == search.WORKER_SHA256
+
+
+def test_patch_refuses_a_changed_worker() -> None:
+    source = material_worker().read_text(encoding="utf-8")
+    with pytest.raises(search.WorkerChanged):
+        search.patch_worker(source.replace("lunr", "lunr "), {})
+
+
+def test_built_worker_runs_the_course_rewrite(site: Path) -> None:
+    (worker,) = (site / "assets/javascripts/workers").glob("search.*.min.js")
+    text = worker.read_text(encoding="utf-8")
+    assert "self.courseSearch.rewrite(e,this.index.invertedIndex)" in text
+    assert ".join(\"* \")" not in text
+    assert '"6σ": "六西格玛"' in text
+    assert "sourceMappingURL" not in text
+
+
+def test_synonyms_map_aliases_to_course_terms() -> None:
+    synonyms = search.load_synonyms(ROOT / "docs/includes/search-synonyms.txt", "synonyms")
+    assert synonyms["6西格玛"] == synonyms["6σ"] == synonyms["六西格玛"] == "六西格玛"
+    assert synonyms["abc分类"] == synonyms[search.normalise("ABC 分类")] == "abc分析法"
+
+
+def test_every_course_term_in_the_synonym_list_is_in_a_chapter() -> None:
+    """A synonym leading to a word no chapter uses would find nothing."""
+    synonyms = search.load_synonyms(ROOT / "docs/includes/search-synonyms.txt", "synonyms")
+    text = search.normalise("".join(chapters().values()))
+    missing = sorted({term for term in synonyms.values() if term not in text})
+    assert missing == []
+
+
+def test_synonym_errors_name_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "synonyms.txt"
+    path.write_text("# 注释\n六西格玛 = 6σ\n只有一个词\n客户心声 = 6Σ\n", encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        search.load_synonyms(path, "docs/includes/search-synonyms.txt")
+    message = str(error.value)
+    assert "docs/includes/search-synonyms.txt:3: not a 'term = alias' line" in message
+    assert "docs/includes/search-synonyms.txt:4: '6Σ' is already listed on line 2" in message
