@@ -33,7 +33,10 @@ PATCHES = (
     ),
     # Results whose title or text holds the query as typed (not only its words
     # scattered around) rank higher: 客户拜访 finds chapter 5 "客户拜访" first.
-    ("this.index.search(e).reduce(", "self.courseSearch.rank(this.index.search(e),this.map).reduce("),
+    (
+        "this.index.search(e).reduce(",
+        "self.courseSearch.rank(this.index.search(e),this.map).reduce(",
+    ),
     # A query word counts as found when a matched index word contains it, not
     # only when it starts with it (客户 inside 大客户 is found, not "missing").
     ("e[s].startsWith(o.term)&&", "e[s].includes(o.term)&&"),

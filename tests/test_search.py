@@ -70,7 +70,7 @@ def test_built_worker_runs_the_course_rewrite(site: Path) -> None:
     (worker,) = (site / "assets/javascripts/workers").glob("search.*.min.js")
     text = worker.read_text(encoding="utf-8")
     assert "self.courseSearch.rewrite(e,this.index.invertedIndex)" in text
-    assert ".join(\"* \")" not in text
+    assert '.join("* ")' not in text
     assert '"6σ": "六西格玛"' in text
     assert "sourceMappingURL" not in text
 

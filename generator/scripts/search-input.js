@@ -6,6 +6,9 @@
  * wait for another key press. Here each committed change is passed on to
  * Material as a keyup; input events inside a running composition are skipped,
  * so half-typed pinyin is not searched.
+ *
+ * Material's search dialog has no accessible name; it takes the search box's
+ * (already translated) label.
  */
 (function () {
   "use strict";
@@ -21,6 +24,10 @@
     box.dataset.courseSearchInput = "1";
     box.addEventListener("compositionend", relay);
     box.addEventListener("input", relay);
+    var dialog = box.closest("[role='dialog']");
+    if (dialog && !dialog.hasAttribute("aria-label")) {
+      dialog.setAttribute("aria-label", box.getAttribute("aria-label") || "");
+    }
   }
 
   if (document.readyState === "loading") {
