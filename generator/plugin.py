@@ -77,9 +77,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             problems += broken_links_in(docs_dir, includes, set(generated), self.project)
             synonyms = docs_dir / self.config.search_synonyms
             try:
-                self.synonyms = search.load_synonyms(
-                    synonyms, display_path(synonyms, self.project)
-                )
+                self.synonyms = search.load_synonyms(synonyms, display_path(synonyms, self.project))
             except ContentError as exc:
                 problems += exc.errors
             if problems:

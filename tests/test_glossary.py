@@ -25,7 +25,7 @@ def test_terms_in_running_chinese_text_get_one_tooltip(site: Path) -> None:
         page = html_lib.unescape(read(site / "chapters" / f"{chapter}.html"))
         for term in ("意向客户", "关键人物", "客户终身价值"):
             if f"的{term}" in markdown:
-                marked = re.findall(rf'<abbr title="([^"]+)">{term}</abbr>', page)
+                marked = re.findall(rf'<abbr tabindex="0" title="([^"]+)">{term}</abbr>', page)
                 assert marked == [terms[term]], (chapter, term)
                 checked += 1
     assert checked >= 3
@@ -33,4 +33,4 @@ def test_terms_in_running_chinese_text_get_one_tooltip(site: Path) -> None:
 
 def test_acronym_next_to_chinese_gets_a_tooltip(site: Path) -> None:
     page = html_lib.unescape(read(site / "chapters" / "ch11.html"))
-    assert f'<abbr title="{glossary()["PDCA"]}">PDCA</abbr>' in page
+    assert f'<abbr tabindex="0" title="{glossary()["PDCA"]}">PDCA</abbr>' in page
