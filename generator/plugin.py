@@ -136,6 +136,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if page.is_homepage:
             return markdown.replace(HOME_SUMMARY_MARKER, render_home_summary(self.catalog))
         path = Path(page.file.src_uri)
+        if path.parts[0] in {kind.folder for kind in CONTENT_TYPES}:
+            search_meta = page.meta.setdefault("search", {})
+            search_meta.setdefault("boost", search.MATERIAL_BOOST)
         if (
             path.parent.as_posix() == self.config.chapters_dir
             and path.stem in self.catalog.chapters

@@ -42,6 +42,10 @@ PATCHES = (
     ("e[s].startsWith(o.term)&&", "e[s].includes(o.term)&&"),
 )
 _HAN_SPACE = re.compile(r"\s*([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\s*")
+MATERIAL_BOOST = 0.5
+"""Search weight of quiz, case and form pages (Material's ``search.boost``): they
+repeat their chapter's title and words, and the chapter that teaches a word
+should come before the exercise about it."""
 SOURCE_MAP = re.compile(r"\n//# sourceMappingURL=\S+\s*$")
 
 
