@@ -56,6 +56,16 @@ CONTENT_TYPES: tuple[ContentType, ...] = (
         section_pages=("progress", "mistakes"),
         course_documents=(Document("course-answers.html.j2", "-answers", trainer=True),),
     ),
-    ContentType("cases", Case, documents=(Document("pdf.html.j2"),)),
+    ContentType(
+        "cases",
+        Case,
+        documents=(
+            Document("pdf.html.j2"),
+            Document("cards.html.j2", "-role-cards", trainer=True),
+            Document("observer.html.j2", "-observer", trainer=True),
+            Document("guide.html.j2", "-guide", trainer=True),
+        ),
+        trainer_page=True,
+    ),
     ContentType("forms", Form, documents=(Document("pdf.html.j2"),)),
 )

@@ -10,8 +10,9 @@ from typing import Any
 
 from generator.errors import ContentError, SourceError
 
-STYLESHEETS = ("form.css", "print.css")
-"""Form layout shared with the site, then the print look, in cascade order."""
+STYLESHEETS = ("form.css", "print.css", "case-print.css")
+"""Form layout shared with the site, then the print look, then the case packs'
+role cards and observer sheets, in cascade order."""
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,10 @@ class Content(StrictModel):
     title: Label
     chapter: ChapterId
 
+    def linked_chapters(self) -> tuple[str, ...]:
+        """The chapters whose pages list this item under their resources."""
+        return (self.chapter,)
+
     def references(self) -> list[Reference]:
         """Everything this item links to; the catalog checks each one exists."""
         return [Reference(("chapter",), "chapters", self.chapter)]
