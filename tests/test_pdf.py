@@ -57,15 +57,3 @@ def test_form_pdf_is_a4(site: Path, item_id: str) -> None:
     page = PdfReader(site / "forms" / f"{item_id}.pdf").pages[0]
     width, height = float(page.mediabox.width), float(page.mediabox.height)
     assert (round(width), round(height)) in {(595, 842), (842, 595)}
-
-
-@pytest.mark.parametrize("item_id", list(items("cases")))
-def test_case_pdf_has_a_card_page_per_role(site: Path, item_id: str) -> None:
-    reader = PdfReader(site / "cases" / f"{item_id}.pdf")
-    roles = items("cases")[item_id]["roles"]
-    pages = [normalise(page.extract_text()) for page in reader.pages]
-    for role in roles:
-        card = [p for p in pages if p.find("角色卡") >= 0 and normalise(role["name"]) in p]
-        assert card, f"no role card for {role['name']}"
-        if role.get("confidential"):
-            assert normalise(role["confidential"])[:15] in "".join(card)
