@@ -7,6 +7,12 @@ from pathlib import Path
 from tests.conftest import run_build
 
 
+def case_with_forms(project: Path) -> Path:
+    """A case file that lists forms (not every case uses one)."""
+    cases = sorted((project / "cases").glob("*.yml"))
+    return next(p for p in cases if "\nforms:\n  - " in p.read_text(encoding="utf-8"))
+
+
 def build_fails(project: Path) -> str:
     """Build ``project`` over a previous site; return the output after checking it failed."""
     site = project / "site"
@@ -49,7 +55,7 @@ def test_every_problem_is_reported_in_one_run(project: Path) -> None:
     (project / "quizzes" / "empty.yml").write_text(
         "title: 空测验\nchapter: ch01\nquestions: []\n", encoding="utf-8"
     )
-    case = next((project / "cases").glob("*.yml"))
+    case = case_with_forms(project)
     case.write_text(case.read_text(encoding="utf-8") + "forms:\n  - no-such-form\n", "utf-8")
     output = build_fails(project)
     assert "3 problems in the course content" in output
@@ -59,7 +65,7 @@ def test_every_problem_is_reported_in_one_run(project: Path) -> None:
 
 
 def test_dangling_form_reference_is_reported(project: Path) -> None:
-    case = next((project / "cases").glob("*.yml"))
+    case = case_with_forms(project)
     text = case.read_text(encoding="utf-8")
     assert "\nforms:\n  - " in text
     case.write_text(text.replace("\nforms:\n  - ", "\nforms:\n  - no-such-form\n  - "), "utf-8")
