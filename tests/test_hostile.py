@@ -186,7 +186,7 @@ CASES = [
     Case(
         "case-missing-form.yml",
         "cases/evil.yml",
-        r"cases/evil.yml:13: 'no-such-form' names no file in forms/",
+        r"cases/evil.yml:15: 'no-such-form' names no file in forms/",
     ),
     Case(
         "case-negative-duration.yml",
