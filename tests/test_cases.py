@@ -15,7 +15,9 @@ import pytest
 from pypdf import PdfReader
 
 from generator.text import markdown
+from tests.conftest import ROOT
 from tests.content import items, read
+from tests.test_style import assert_follows_style
 
 CASES = items("cases")
 TAG = re.compile(r"<[^>]+>")
@@ -220,3 +222,8 @@ def test_each_case_is_linked_from_its_chapters(site: Path) -> None:
         for chapter in [case["chapter"], *case.get("chapters", [])]:
             page = read(site / "chapters" / f"{chapter}.html")
             assert f'href="../cases/{case_id}.html"' in page, (case_id, chapter)
+
+
+def test_case_text_follows_the_style_sheet() -> None:
+    files = sorted((ROOT / "cases").glob("*.yml"))
+    assert_follows_style({p.relative_to(ROOT).as_posix(): read(p) for p in files})
