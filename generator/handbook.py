@@ -20,8 +20,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-import tinyhtml5
-
+from generator import htmltree
 from generator.catalog import Catalog
 from generator.pages import environment
 from generator.pdf import PdfJob
@@ -81,19 +80,33 @@ def jobs(
     quiz questions after it, without answers.
     """
     known = [cid for cid in catalog.chapters if cid in pages]
-    result = []
-    for cid in known:
-        chapter = prepare_chapter(cid, pages[cid], catalog.chapters[cid], internal={cid})
-        html = _assemble(
-            "handbook/chapter.html.j2", [chapter], catalog, course_title, exercises=exercises
-        )
-        result.append(_job(chapter_pdf(chapters_dir, cid), html))
     chapters = [
         prepare_chapter(cid, pages[cid], catalog.chapters[cid], internal=set(known))
         for cid in known
     ]
-    html = _assemble("handbook/handbook.html.j2", chapters, catalog, course_title, exercises)
-    return [_job(HANDBOOK_PDF, html), *result]
+    handouts = [
+        _job(
+            chapter_pdf(chapters_dir, chapter.id),
+            _assemble(
+                "handbook/chapter.html.j2", [_alone(chapter)], catalog, course_title, exercises
+            ),
+        )
+        for chapter in chapters
+    ]
+    # Last: assembling moves the chapters' elements into the handbook.
+    book = _assemble("handbook/handbook.html.j2", chapters, catalog, course_title, exercises)
+    return [_job(HANDBOOK_PDF, book), *handouts]
+
+
+def _alone(chapter: Chapter) -> Chapter:
+    """A copy of a chapter for its own PDF: links to other chapters become plain text."""
+    body = copy.deepcopy(chapter.body)
+    own = f"#{chapter.id}-"
+    for parent, link in [(p, c) for p, c in _child_pairs(body) if c.tag == "a"]:
+        href = link.get("href", "")
+        if href.startswith("#") and not href.startswith(own) and href != own[:-1]:
+            _unwrap(parent, link)
+    return Chapter(chapter.id, chapter.title, chapter.sections, body)
 
 
 def _job(path: str, html: str) -> PdfJob:
@@ -122,7 +135,7 @@ def _assemble(
             course_title=course_title,
         )
     )
-    root = tinyhtml5.parse(frame, namespace_html_elements=False)
+    root = htmltree.parse(frame)
     bodies = {chapter.id: chapter.body for chapter in chapters}
     for parent in root.iter():
         for index, slot in enumerate(list(parent)):
@@ -132,7 +145,7 @@ def _assemble(
                 parent.remove(slot)
                 for offset, element in enumerate(list(body)):
                     parent.insert(index + offset, element)
-    return "<!DOCTYPE html>\n" + ET.tostring(root, method="html", encoding="unicode")
+    return "<!DOCTYPE html>\n" + "".join(htmltree.serialise(element) for element in root)
 
 
 def prepare_chapter(chapter_id: str, html: str, title: str, internal: set[str]) -> Chapter:
@@ -141,8 +154,7 @@ def prepare_chapter(chapter_id: str, html: str, title: str, internal: set[str]) 
     ``internal`` are the chapters printed in the same document: links to them
     become links inside the PDF; other site links become plain text.
     """
-    body = tinyhtml5.parse(html, namespace_html_elements=False).find("body")
-    assert body is not None
+    body = htmltree.parse(html)
     _drop_resources(body)
     _drop(body, lambda el: el.tag in _DROPPED_TAGS or "headerlink" in _classes(el))
     _unfold_tabs(body)
@@ -151,7 +163,7 @@ def prepare_chapter(chapter_id: str, html: str, title: str, internal: set[str]) 
     sections = tuple(
         Section(el.get("id", ""), _text(el)) for el in body if el.tag == "h2" and el.get("id")
     )
-    return Chapter(chapter_id, title, sections, copy.deepcopy(body))
+    return Chapter(chapter_id, title, sections, body)
 
 
 def _classes(element: ET.Element) -> list[str]:
