@@ -1,6 +1,6 @@
 """Build speed against plain MkDocs: medians of repeated runs, measured side by side.
 
-Run: .venv/bin/python bench/build_speed.py [--runs 3] [--scales 1,5,10]
+Run: .venv/bin/python bench/build_speed.py [--runs 3] [--scales 1,5,9] [--parts 1,2,3,4]
 
 Everything runs on a copy of the course in a temporary folder (the repository's
 own PDF cache is never touched). It prints one table:
@@ -10,9 +10,10 @@ own PDF cache is never touched). It prints one table:
 2. a cold full build (empty PDF cache) with one PDF worker vs one per core;
 3. a ``mkdocs serve``-style rebuild (in one process, after a first build) after
    editing one quiz and after editing one chapter, vs plain MkDocs' rebuild;
-4. synthetic courses at 1x, 5x, 10x the real one (chapters, quizzes, forms,
+4. synthetic courses at 1x, 5x, 9x the real one (chapters, quizzes, forms,
    cases), cold and warm, with the peak memory of the whole build process tree;
-   and Material's ``navigation.prune`` on and off at the largest scale.
+   and Material's ``navigation.prune`` on and off at the largest scale. (9x, not
+   10x: chapter ids are ``ch`` and two digits, so a course has 99 at most.)
 """
 
 from __future__ import annotations
@@ -183,6 +184,8 @@ def synthesize(course: Path, factor: int) -> None:
     """Grow a course copy ``factor`` times in every kind: chapters, quizzes, forms, cases."""
     chapters = sorted((course / "docs/chapters").glob("ch*.md"))
     count = len(chapters)
+    if factor * count > 99:
+        raise SystemExit(f"{factor}× needs {factor * count} chapters; chapter ids allow 99")
     config = yaml.safe_load((course / "mkdocs.yml").read_text(encoding="utf-8"))
     nav_chapters = next(entry for entry in config["nav"] if "课程章节" in entry)["课程章节"]
     for copy in range(1, factor):
@@ -219,9 +222,11 @@ def html_bytes(course: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
-    parser.add_argument("--scales", default="1,5,10", help="synthetic course sizes")
+    parser.add_argument("--scales", default="1,5,9", help="synthetic course sizes")
+    parser.add_argument("--parts", default="1,2,3,4", help="which measurements to run")
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
+    parts = {int(p) for p in args.parts.split(",")}
     rows: list[tuple[str, str, str, str]] = []
 
     def row(name: str, ours: tuple[float, int], base: tuple[float, int] | None = None) -> None:
@@ -235,30 +240,34 @@ def main() -> None:
         workers = os.cpu_count() or 1
         one = with_plugin_option(course, "one-worker.yml", "pdf_workers: 1")
 
-        print("1. warm full build vs plain MkDocs", file=sys.stderr)
-        build(course)
-        warm, plain = medians(args.runs, lambda: build(course), lambda: build(course, PLAIN))
-        row("full build, warm PDF cache (vs plain mkdocs build)", warm, plain)
+        if 1 in parts:
+            print("1. warm full build vs plain MkDocs", file=sys.stderr)
+            build(course)
+            warm, plain = medians(args.runs, lambda: build(course), lambda: build(course, PLAIN))
+            row("full build, warm PDF cache (vs plain mkdocs build)", warm, plain)
 
-        print("2. cold full build, 1 worker vs one per core", file=sys.stderr)
+        if 2 in parts:
+            print("2. cold full build, 1 worker vs one per core", file=sys.stderr)
 
-        def cold(config: str) -> Callable[[], tuple[float, int]]:
-            return lambda: (clear_cache(course), build(course, config))[1]
+            def cold(config: str) -> Callable[[], tuple[float, int]]:
+                return lambda: (clear_cache(course), build(course, config))[1]
 
-        serial, parallel = medians(args.runs, cold(one), cold("mkdocs.yml"))
-        row("cold full build, 1 PDF worker", serial)
-        row(f"cold full build, {workers} PDF workers (vs 1 worker)", parallel, serial)
+            serial, parallel = medians(args.runs, cold(one), cold("mkdocs.yml"))
+            row("cold full build, 1 PDF worker", serial)
+            row(f"cold full build, {workers} PDF workers (vs 1 worker)", parallel, serial)
 
-        print("3. serve-style rebuilds", file=sys.stderr)
-        build(course)
-        plain_rebuild = rebuild(course, PLAIN, "docs/chapters/ch05.md", args.runs)
-        quiz = rebuild(course, "mkdocs.yml", "quizzes/ch01.yml", args.runs)
-        chapter = rebuild(course, "mkdocs.yml", "docs/chapters/ch05.md", args.runs)
-        row("plain MkDocs rebuild after editing a chapter", plain_rebuild)
-        row("rebuild after editing a quiz (vs plain rebuild)", quiz, plain_rebuild)
-        row("rebuild after editing a chapter (vs plain rebuild)", chapter, plain_rebuild)
+        if 3 in parts:
+            print("3. serve-style rebuilds", file=sys.stderr)
+            build(course)
+            plain_rebuild = rebuild(course, PLAIN, "docs/chapters/ch05.md", args.runs)
+            quiz = rebuild(course, "mkdocs.yml", "quizzes/ch01.yml", args.runs)
+            chapter = rebuild(course, "mkdocs.yml", "docs/chapters/ch05.md", args.runs)
+            row("plain MkDocs rebuild after editing a chapter", plain_rebuild)
+            row("rebuild after editing a quiz (vs plain rebuild)", quiz, plain_rebuild)
+            row("rebuild after editing a chapter (vs plain rebuild)", chapter, plain_rebuild)
 
-        print("4. synthetic courses", file=sys.stderr)
+        if 4 not in parts:
+            scales = []
         base_cold = base_warm = None
         for factor in scales:
             grown = copy_course(Path(temporary) / f"x{factor}")
@@ -271,18 +280,19 @@ def main() -> None:
             base_cold, base_warm = base_cold or cold_run, base_warm or warm_run
             row(f"{factor}× course, cold build (vs 1×)", cold_run, base_cold)
             row(f"{factor}× course, warm build (vs 1×)", warm_run, base_warm)
-        largest = Path(temporary) / f"x{scales[-1]}"
-        pruned = html_bytes(largest)
-        unpruned_run = build(largest, without_prune(largest))
-        row(f"{scales[-1]}× course, warm build without navigation.prune", unpruned_run)
-        rows.append(
-            (
-                f"{scales[-1]}× course, HTML with / without navigation.prune",
-                f"{pruned / 2**20:.1f} MiB",
-                f"{html_bytes(largest) / 2**20:.1f} MiB",
-                f"{pruned / html_bytes(largest):.2f}×",
+        if scales:
+            largest = Path(temporary) / f"x{scales[-1]}"
+            pruned = html_bytes(largest)
+            unpruned_run = build(largest, without_prune(largest))
+            row(f"{scales[-1]}× course, warm build without navigation.prune", unpruned_run)
+            rows.append(
+                (
+                    f"{scales[-1]}× course, HTML with / without navigation.prune",
+                    f"{pruned / 2**20:.1f} MiB",
+                    f"{html_bytes(largest) / 2**20:.1f} MiB",
+                    f"{pruned / html_bytes(largest):.2f}×",
+                )
             )
-        )
 
     print(f"\nMedians of {args.runs} runs ({workers} cores); time, peak memory of the build:\n")
     print("| measurement | ours | baseline | ratio |")
