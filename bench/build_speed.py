@@ -120,8 +120,9 @@ def with_plugin_option(course: Path, name: str, option: str) -> str:
 
 
 def without_prune(course: Path) -> str:
-    text = (course / "mkdocs.yml").read_text(encoding="utf-8")
-    (course / "no-prune.yml").write_text(text.replace("    - navigation.prune\n", ""), "utf-8")
+    config = yaml.safe_load((course / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["theme"]["features"].remove("navigation.prune")
+    (course / "no-prune.yml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
     return "no-prune.yml"
 
 
