@@ -110,7 +110,17 @@ def test_builds_are_byte_for_byte_identical(
 
 
 EDITS = [
-    ("quizzes/ch01.yml", "客户的不满之中", "客户的抱怨之中", {"handbook.pdf", "chapters/ch01.pdf"}),
+    (
+        "quizzes/ch01.yml",
+        "按本章引用的统计经验",
+        "按本章所引的统计经验",
+        {
+            "handbook.pdf",
+            "chapters/ch01.pdf",
+            "trainer/quizzes/ch01-answers.pdf",
+            "trainer/quizzes/course-answers.pdf",
+        },
+    ),
     ("forms/visit-plan.yml", "title: ", "title: 新版", {"forms/visit-plan.pdf"}),
     (
         "docs/chapters/ch02.md",
