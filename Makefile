@@ -8,6 +8,8 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 # Material prints an end-of-life banner on every build; the README covers it.
 export NO_MKDOCS_2_WARNING := 1
+# Reproducible builds: the sitemap's dates come from the last commit, not the clock.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
 
 # Debian packages: the CJK font and the Pango/HarfBuzz libraries WeasyPrint needs
 # (libharfbuzz-subset0 makes font subsetting fast), Graphviz for the figures,

@@ -29,7 +29,7 @@ from generator.pages import (
     render_trainer_index,
     render_trainer_page,
 )
-from generator.pdf import PdfJob, render_all
+from generator.pdf import PdfJob
 
 ASSET_DIR = "assets/course"
 STYLESHEETS = (
@@ -145,12 +145,6 @@ def glyph_warnings(catalog: Catalog) -> Iterator[SourceError]:
         if kind.documents:
             for item in catalog.of(kind.folder):
                 yield from missing_glyphs(item.source.text, item.source.path)
-
-
-def rendered_pdfs(jobs: list[PdfJob]) -> Iterator[Output]:
-    """Every PDF, rendered from its job."""
-    for job, pdf in render_all(jobs):
-        yield Output(job.path, pdf)
 
 
 def hand_written_clashes(

@@ -18,6 +18,12 @@ class CourseConfig(Config):
     figure_cache = opt.Type(str, default=".cache/figures")
     """Folder of drawn figures by content hash, relative to ``mkdocs.yml``; empty: no cache."""
     search_synonyms = opt.Type(str, default="includes/search-synonyms.txt")
+    handbook_exercises = opt.Type(bool, default=True)
+    """Print each chapter's quiz questions (without answers) in the handbook."""
+    pdf_cache = opt.Type(str, default=".cache/pdf")
+    """Folder of rendered PDFs by content hash, relative to ``mkdocs.yml``; empty: no cache."""
+    pdf_workers = opt.Type(int, default=0)
+    """Processes rendering PDFs; 0 means one per core."""
 
     def validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
         """MkDocs' checks, with a suggestion for every misspelt option name."""

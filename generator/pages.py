@@ -74,12 +74,14 @@ def render_glossary(catalog: Catalog) -> str:
     return environment().get_template("glossary/page.md.j2").render(terms=catalog.glossary)
 
 
-def render_chapter_resources(chapter: str, catalog: Catalog) -> str:
-    """Markdown to append to a chapter: links to its quiz, forms and cases, if any."""
+def render_chapter_resources(chapter: str, catalog: Catalog, pdf: str | None = None) -> str:
+    """Markdown to append to a chapter: its printable PDF (``pdf``, relative to the
+    page) and links to its quiz, forms and cases, if any."""
     items = list(catalog.linked_to(chapter))
-    if not items:
+    if not items and not pdf:
         return ""
-    return environment().get_template("chapters/resources.md.j2").render(items=items)
+    template = environment().get_template("chapters/resources.md.j2")
+    return template.render(items=items, pdf=pdf, title=catalog.chapters[chapter])
 
 
 HOME_SUMMARY_MARKER = "<!-- course-summary -->"

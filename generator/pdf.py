@@ -1,18 +1,46 @@
-"""Turn print HTML into PDF with WeasyPrint and the packaged print stylesheet."""
+"""Turn print HTML into PDF with WeasyPrint: cached by content, misses rendered in parallel.
+
+A PDF depends only on its print HTML, its stylesheets, the font files, the
+WeasyPrint version and this module. Those inputs are hashed into a key; a PDF
+already rendered under that key is read from the cache, so an unchanged PDF
+costs a file read and WeasyPrint is not even imported when nothing changed.
+The rest are rendered by a pool of worker processes, one per core.
+
+Output is reproducible: WeasyPrint writes no creation date unless the HTML
+asks for one and no file identifier unless told to, and nothing here adds any.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import subprocess
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import version
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from generator.errors import ContentError, SourceError
 
+log = logging.getLogger(__name__)
+
 STYLESHEETS = ("form.css", "print.css", "case-print.css")
 """Form layout shared with the site, then the print look, then the case packs'
 role cards and observer sheets, in cascade order."""
+
+FONT_FAMILY = "Noto Sans CJK SC"
+"""The one family every print stylesheet uses; its files are part of the cache key."""
+
+CACHE_FORMAT = "1"
+"""Bump to drop every cached PDF when the cache layout changes."""
 
 
 @dataclass(frozen=True)
@@ -25,11 +53,23 @@ class PdfJob:
     """The most pages the PDF may have; a longer one is an error at ``origin``."""
     origin: SourceError | None = None
     """Where to point the author when the PDF is too long (its message is replaced)."""
+    stylesheets: tuple[str, ...] = STYLESHEETS
+    """Packaged stylesheets (``generator/styles/``) applied in this order."""
+    forms: bool = True
+    """Whether ``<input>`` and ``<textarea>`` become fillable AcroForm fields."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A PDF and its page count, as rendered or as read back from the cache."""
+
+    pdf: bytes
+    pages: int
 
 
 @cache
-def _stylesheets() -> tuple[list[Any], Any]:
-    """Parse the print stylesheets once; their fonts are shared by every PDF."""
+def _stylesheets(names: tuple[str, ...]) -> tuple[list[Any], Any]:
+    """Parse a set of print stylesheets once per process; their fonts are shared."""
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
@@ -37,7 +77,7 @@ def _stylesheets() -> tuple[list[Any], Any]:
     styles = files("generator") / "styles"
     sheets = [
         CSS(string=(styles / name).read_text(encoding="utf-8"), font_config=font_config)
-        for name in STYLESHEETS
+        for name in names
     ]
     return sheets, font_config
 
@@ -60,25 +100,178 @@ def _local_fetcher() -> Any:
     return LocalFetcher(allowed_protocols={"file", "data"})
 
 
-def render_pdf(job: PdfJob) -> bytes:
-    """A PDF with the CJK font embedded (subset by HarfBuzz when available) whose
-    ``<input>`` and ``<textarea>`` elements become fillable AcroForm fields."""
+def _render(html: str, stylesheets: tuple[str, ...], forms: bool) -> Rendered:
+    """Render one PDF with the CJK font embedded (subset by HarfBuzz when available).
+
+    A module-level function of plain arguments, so worker processes can run it.
+    """
     from weasyprint import HTML
 
-    sheets, font_config = _stylesheets()
-    html = HTML(string=job.html, base_url=str(files("generator")), url_fetcher=_local_fetcher())
-    document = html.render(stylesheets=sheets, font_config=font_config, pdf_forms=True)
-    if job.max_pages is not None and len(document.pages) > job.max_pages:
-        origin = job.origin or SourceError(job.path, 1, "")
-        message = (
-            f"{job.path} has {len(document.pages)} pages, more than the {job.max_pages} declared"
-        )
-        raise ContentError([SourceError(origin.path, origin.line, message)])
-    pdf: bytes = document.write_pdf(pdf_forms=True)
-    return pdf
+    sheets, font_config = _stylesheets(stylesheets)
+    document = HTML(
+        string=html, base_url=str(files("generator")), url_fetcher=_local_fetcher()
+    ).render(stylesheets=sheets, font_config=font_config, pdf_forms=forms)
+    return Rendered(document.write_pdf(pdf_forms=forms), len(document.pages))
 
 
-def render_all(jobs: Sequence[PdfJob]) -> Iterator[tuple[PdfJob, bytes]]:
-    """Render every job, in order."""
-    for job in jobs:
-        yield job, render_pdf(job)
+def render_pdf(job: PdfJob) -> bytes:
+    """One PDF, rendered now in this process, its page limit checked."""
+    rendered = _render(job.html, job.stylesheets, job.forms)
+    _check_pages([(job, rendered)])
+    return rendered.pdf
+
+
+def _check_pages(results: Sequence[tuple[PdfJob, Rendered]]) -> None:
+    errors = []
+    for job, rendered in results:
+        if job.max_pages is not None and rendered.pages > job.max_pages:
+            origin = job.origin or SourceError(job.path, 1, "")
+            message = (
+                f"{job.path} has {rendered.pages} pages, more than the {job.max_pages} declared"
+            )
+            errors.append(SourceError(origin.path, origin.line, message))
+    if errors:
+        raise ContentError(errors)
+
+
+@cache
+def _font_fingerprint() -> str:
+    """Path, size and modification time of every file of the print font family.
+
+    Asks fontconfig (which WeasyPrint uses) without importing WeasyPrint.
+    """
+    try:
+        listing = subprocess.run(
+            ["fc-list", FONT_FAMILY, "file"], capture_output=True, text=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "no fontconfig"
+    paths = sorted({line.rstrip().rstrip(":") for line in listing.splitlines() if line.strip()})
+    stats = []
+    for path in paths:
+        stat = os.stat(path)
+        stats.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "\n".join(stats)
+
+
+@cache
+def _renderer_fingerprint() -> str:
+    """Everything besides the HTML and stylesheets that shapes a PDF's bytes."""
+    code = (files("generator") / "pdf.py").read_bytes()
+    parts = [
+        CACHE_FORMAT,
+        hashlib.sha256(code).hexdigest(),
+        version("weasyprint"),
+        version("pydyf"),
+        _font_fingerprint(),
+    ]
+    return "\n".join(parts)
+
+
+@cache
+def _stylesheet_text(name: str) -> str:
+    return (files("generator") / "styles" / name).read_text(encoding="utf-8")
+
+
+def cache_key(job: PdfJob) -> str:
+    """The content address of a job's PDF: a hash of everything it is rendered from."""
+    digest = hashlib.sha256()
+    for part in (
+        _renderer_fingerprint(),
+        str(job.forms),
+        *(f"{name}\n{_stylesheet_text(name)}" for name in job.stylesheets),
+        job.html,
+    ):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class PdfCache:
+    """A folder of rendered PDFs named by cache key, each with its page count beside it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def get(self, key: str) -> Rendered | None:
+        meta = self.folder / f"{key}.json"
+        try:
+            pages = json.loads(meta.read_text(encoding="utf-8"))["pages"]
+            return Rendered((self.folder / f"{key}.pdf").read_bytes(), pages)
+        except (OSError, ValueError, KeyError):
+            return None
+
+    def put(self, key: str, rendered: Rendered, path: str) -> None:
+        """Store a PDF; the page count is written last, so a half-written entry is a miss."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _write_atomic(self.folder / f"{key}.pdf", rendered.pdf)
+        meta = json.dumps({"pages": rendered.pages, "path": path}).encode()
+        _write_atomic(self.folder / f"{key}.json", meta)
+
+    def clear(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    temporary = target.with_name(f".{target.name}.{os.getpid()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def render_all(
+    jobs: Sequence[PdfJob], *, cache: PdfCache | None = None, workers: int = 0
+) -> list[tuple[PdfJob, bytes]]:
+    """Every job's PDF, in job order: cached ones read back, the rest rendered in parallel.
+
+    Logs one line per rendered PDF (``PDF 3/12 forms/visit-plan.pdf``). Page
+    limits are checked for cached PDFs too; all violations are raised together.
+    """
+    results: dict[int, Rendered] = {}
+    keys = [cache_key(job) for job in jobs] if cache else []
+    misses = []
+    for index in range(len(jobs)):
+        hit = cache.get(keys[index]) if cache else None
+        if hit is None:
+            misses.append(index)
+        else:
+            results[index] = hit
+    log.info("PDFs: %d of %d from the cache, %d to render", len(results), len(jobs), len(misses))
+    # Longest first, so the biggest document (the handbook) never starts last.
+    misses.sort(key=lambda index: -len(jobs[index].html))
+    for done, (index, rendered) in enumerate(
+        _render_many([jobs[index] for index in misses], misses, workers or default_workers()),
+        start=1,
+    ):
+        log.info("PDF %d/%d %s", done, len(misses), jobs[index].path)
+        if cache:
+            cache.put(keys[index], rendered, jobs[index].path)
+        results[index] = rendered
+    ordered = [(job, results[index]) for index, job in enumerate(jobs)]
+    _check_pages(ordered)
+    return [(job, rendered.pdf) for job, rendered in ordered]
+
+
+def _render_many(
+    jobs: Sequence[PdfJob], tags: Sequence[int], workers: int
+) -> Iterator[tuple[int, Rendered]]:
+    """Render jobs, yielding each as it finishes with its tag; in this process if one worker."""
+    if workers <= 1 or len(jobs) <= 1:
+        for tag, job in zip(tags, jobs, strict=True):
+            yield tag, _render(job.html, job.stylesheets, job.forms)
+        return
+    # A fork server stays clean of the caller's threads (the live-reload server)
+    # and, with WeasyPrint preloaded, starts each worker without importing it again.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["generator.pdf", "weasyprint"])
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+        futures = {
+            pool.submit(_render, job.html, job.stylesheets, job.forms): tag
+            for tag, job in zip(tags, jobs, strict=True)
+        }
+        for future in as_completed(futures):
+            yield futures[future], future.result()

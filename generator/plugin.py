@@ -2,7 +2,10 @@
 
 Only this module knows MkDocs. Content is loaded, validated and rendered to
 pages in ``on_config``, before MkDocs cleans the site folder, so bad content
-leaves the last build intact; PDFs are rendered in ``on_files``.
+leaves the last build intact. PDFs are registered in ``on_files`` (so links to
+them validate) and rendered in ``on_env``, after every page's HTML exists and
+before MkDocs writes files: the handbook and the chapter PDFs are made from the
+chapters' rendered HTML, collected in ``on_page_content``.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -18,7 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator import build, figures, scorm, search
+from generator import build, figures, handbook, pdf, scorm, search
 from generator.catalog import Catalog, load_catalog
 from generator.config import CourseConfig
 from generator.content_files import display_path
@@ -27,7 +31,6 @@ from generator.errors import ContentError, SourceError
 from generator.links import broken_links_in
 from generator.moodle import notice_lines
 from generator.pages import HOME_SUMMARY_MARKER, render_chapter_resources, render_home_summary
-from generator.pdf import PdfJob
 
 log = logging.getLogger("mkdocs.plugins.course")
 
@@ -38,7 +41,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def __init__(self) -> None:
         self.catalog: Catalog | None = None
         self.pages: list[build.Output] = []
-        self.jobs: list[PdfJob] = []
+        self.jobs: list[pdf.PdfJob] = []
+        self.pdf_files: dict[str, File] = {}
+        self.chapter_html: dict[str, str] = {}
         self.figures = figures.FigureSet()
         self.svgs: dict[str, str] = {}
         self.project = Path(".")
@@ -72,6 +77,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             generated = {page.path: page.origin for page in self.pages}
             generated |= {job.path: job.origin.path for job in self.jobs if job.origin}
             generated |= build.figure_paths(self.figures)
+            chapters_dir = self.config.chapters_dir
+            generated |= dict.fromkeys(
+                handbook.pdf_paths(self.catalog, chapters_dir), "the chapters"
+            )
             problems += build.hand_written_clashes(generated, docs_dir, self.project)
             includes = (docs_dir / self.config.glossary).parent
             problems += broken_links_in(docs_dir, includes, set(generated), self.project)
@@ -93,6 +102,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 log.info(notice)
         except ContentError as exc:
             raise PluginError(str(exc)) from None
+        # The generator logs PDF progress under "generator": print it as our own.
+        logging.getLogger("generator").parent = log
         config.extra_css.extend(build.STYLESHEETS)
         config.extra_javascript.extend(build.SCRIPTS)
         polyfills = config.extra.setdefault("polyfills", [])
@@ -102,12 +113,17 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        try:
-            outputs = [*self.pages, *build.figure_files(self.svgs), *build.rendered_pdfs(self.jobs)]
-            for output in [*outputs, *build.assets()]:
-                files.append(File.generated(config, output.path, content=output.content))
-        except ContentError as exc:
-            raise PluginError(str(exc)) from None
+        assert self.catalog is not None
+        outputs = [*self.pages, *build.figure_files(self.svgs), *build.assets()]
+        for output in outputs:
+            files.append(File.generated(config, output.path, content=output.content))
+        self.chapter_html = {}
+        paths = [job.path for job in self.jobs]
+        paths += handbook.pdf_paths(self.catalog, self.config.chapters_dir)
+        # Placeholders until on_env renders them; registered now so links to them validate.
+        self.pdf_files = {path: File.generated(config, path, content=b"") for path in paths}
+        for file in self.pdf_files.values():
+            files.append(file)
         for file in list(files):
             if search.WORKER.match(file.src_uri):
                 files.remove(file)
@@ -120,6 +136,28 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 files.append(File.generated(config, file.src_uri, content=content))
         return files
 
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        """Render every PDF (cached ones are read back) now that the chapters' HTML exists."""
+        assert self.catalog is not None
+        jobs = self.jobs + handbook.jobs(
+            self.chapter_html,
+            self.catalog,
+            self.config.chapters_dir,
+            config.site_name,
+            exercises=self.config.handbook_exercises,
+        )
+        cache_dir = self.config.pdf_cache
+        cache = pdf.PdfCache(self.project / cache_dir) if cache_dir else None
+        try:
+            rendered = pdf.render_all(jobs, cache=cache, workers=self.config.pdf_workers)
+        except ContentError as exc:
+            raise PluginError(str(exc)) from None
+        for job, data in rendered:
+            self.pdf_files.pop(job.path).content_bytes = data
+        for unused in self.pdf_files.values():
+            files.remove(unused)
+        return env
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """The SCORM package is cut from the finished pages, so it is made last."""
         assert self.catalog is not None
@@ -129,23 +167,38 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         except ContentError as exc:
             raise PluginError(f"SCORM package: {exc}") from None
 
+    def _chapter(self, page: Page) -> str | None:
+        """The chapter id of a chapter page, else None."""
+        assert self.catalog is not None
+        path = Path(page.file.src_uri)
+        if (
+            path.parent.as_posix() == self.config.chapters_dir
+            and path.stem in self.catalog.chapters
+        ):
+            return path.stem
+        return None
+
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         assert self.catalog is not None
         if page.is_homepage:
             return markdown.replace(HOME_SUMMARY_MARKER, render_home_summary(self.catalog))
-        path = Path(page.file.src_uri)
-        if path.parts[0] in {kind.folder for kind in CONTENT_TYPES}:
+        if Path(page.file.src_uri).parts[0] in {kind.folder for kind in CONTENT_TYPES}:
             search_meta = page.meta.setdefault("search", {})
             search_meta.setdefault("boost", search.MATERIAL_BOOST)
-        if (
-            path.parent.as_posix() == self.config.chapters_dir
-            and path.stem in self.catalog.chapters
-        ):
-            markdown = figures.expand(markdown, path.stem, self.figures, self.svgs)
-            return markdown + render_chapter_resources(path.stem, self.catalog)
-        return markdown
+        chapter = self._chapter(page)
+        if chapter is None:
+            return markdown
+        markdown = figures.expand(markdown, chapter, self.figures, self.svgs)
+        pdf_name = Path(handbook.chapter_pdf(self.config.chapters_dir, chapter)).name
+        return markdown + render_chapter_resources(chapter, self.catalog, pdf_name)
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        chapter = self._chapter(page)
+        if chapter is not None:
+            self.chapter_html[chapter] = html
+        return html
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any

@@ -66,14 +66,24 @@ def test_form_and_case_pages_link_their_pdfs(site: Path) -> None:
             assert (site / folder / f"{item_id}.pdf").stat().st_size > 10_000
 
 
+def nav(html: str) -> str:
+    """The primary navigation of a page (with navigation.prune: its own section's items)."""
+    start = html.index('<nav class="md-nav md-nav--primary"')
+    return html[start : html.index('<div class="md-sidebar md-sidebar--secondary"', start)]
+
+
 def test_sections_list_their_items_in_the_nav(site: Path) -> None:
-    html = read(site / "index.html")
-    assert 'href="glossary.html"' in html
+    home = nav(read(site / "index.html"))
+    assert 'href="glossary.html"' in home
+    chapter_nav = nav(read(site / "chapters" / f"{min(chapters())}.html"))
     for chapter in chapters():
-        assert f'href="chapters/{chapter}.html"' in html
+        assert f'href="{chapter}.html"' in chapter_nav
     for folder in ("quizzes", "forms", "cases"):
+        section = nav(read(site / folder / "index.html"))
         for item_id in items(folder):
-            assert f'href="{folder}/{item_id}.html"' in html
+            assert f'href="{item_id}.html"' in section
+            # Pruned: other sections' items are not in every page's navigation.
+            assert f'href="{folder}/{item_id}.html"' not in home
 
 
 def test_source_yaml_is_not_published(site: Path) -> None:

@@ -1,0 +1,309 @@
+"""Build speed against plain MkDocs: medians of repeated runs, measured side by side.
+
+Run: .venv/bin/python bench/build_speed.py [--runs 3] [--scales 1,5,9] [--parts 1,2,3,4]
+
+Everything runs on a copy of the course in a temporary folder (the repository's
+own PDF cache is never touched). It prints one table:
+
+1. our full build with a warm PDF cache vs plain ``mkdocs build`` of the same
+   ``docs/`` (``bench/plain-mkdocs.yml``: same theme and extensions, no plugin);
+2. a cold full build (empty PDF cache) with one PDF worker vs one per core;
+3. a ``mkdocs serve``-style rebuild (in one process, after a first build) after
+   editing one quiz and after editing one chapter, vs plain MkDocs' rebuild;
+4. synthetic courses at 1x, 5x, 9x the real one (chapters, quizzes, forms,
+   cases), cold and warm, with the peak memory of the whole build process tree;
+   and Material's ``navigation.prune`` on and off at the largest scale. (9x, not
+   10x: chapter ids are ``ch`` and two digits, so a course has 99 at most.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+MKDOCS = Path(sys.executable).parent / "mkdocs"
+CONTENT = ("docs", "quizzes", "cases", "forms", "mkdocs.yml", "bench/plain-mkdocs.yml")
+PLAIN = "bench/plain-mkdocs.yml"
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def copy_course(target: Path) -> Path:
+    for name in CONTENT:
+        source, dest = ROOT / name, target / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, dest)
+        else:
+            shutil.copy(source, dest)
+    return target
+
+
+def _tree_rss(root: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    parents: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        tree.update(children)
+        frontier.extend(children)
+    total = 0
+    for pid in tree:
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def run(args: list[str], cwd: Path) -> tuple[float, int, str]:
+    """Wall time, peak memory of the process tree, and output of one command."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        args, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            done.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = process.communicate()
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if process.returncode:
+        raise SystemExit(f"{' '.join(args)} failed:\n{output[-3000:]}")
+    return elapsed, peak, output
+
+
+def build(course: Path, config: str = "mkdocs.yml") -> tuple[float, int]:
+    elapsed, peak, _ = run(
+        [str(MKDOCS), "build", "--strict", "-q", "-f", config, "-d", str(course / "out")], course
+    )
+    return elapsed, peak
+
+
+def with_plugin_option(course: Path, name: str, option: str) -> str:
+    """A copy of the course's mkdocs.yml with one option of the course plugin set."""
+    text = (course / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("  - course\n", f"  - course:\n      {option}\n", 1)
+    (course / name).write_text(text, encoding="utf-8")
+    return name
+
+
+def without_prune(course: Path) -> str:
+    config = yaml.safe_load((course / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["theme"]["features"].remove("navigation.prune")
+    (course / "no-prune.yml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
+    return "no-prune.yml"
+
+
+def clear_cache(course: Path) -> None:
+    shutil.rmtree(course / ".cache", ignore_errors=True)
+
+
+def medians(runs: int, *measures: Callable[[], tuple[float, int]]) -> list[tuple[float, int]]:
+    """Run the measures interleaved ``runs`` times; median time and peak memory of each."""
+    samples: list[list[tuple[float, int]]] = [[] for _ in measures]
+    for _ in range(runs):
+        for index, measure in enumerate(measures):
+            samples[index].append(measure())
+    return [
+        (statistics.median(t for t, _ in s), int(statistics.median(m for _, m in s)))
+        for s in samples
+    ]
+
+
+def serve_loop(config: str, path: str, runs: int) -> None:
+    """(Subprocess mode) Build once, then edit ``path`` and rebuild ``runs`` times in
+    this process, as ``mkdocs serve`` does; print the rebuild times as JSON."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    def once() -> float:
+        config_object = load_config(config_file=config, site_dir="out-serve", strict=True)
+        config_object.plugins.on_startup(command="serve", dirty=False)
+        start = time.perf_counter()
+        mkdocs_build(config_object)
+        return time.perf_counter() - start
+
+    once()
+    source = Path(path)
+    original = source.read_text(encoding="utf-8")
+    times = []
+    for count in range(runs):
+        source.write_text(edit(path, original, count), encoding="utf-8")
+        times.append(once())
+    source.write_text(original, encoding="utf-8")
+    print(json.dumps(times))
+
+
+def edit(path: str, text: str, count: int) -> str:
+    """A real change to a chapter or quiz: a new sentence, or a reworded quiz prompt."""
+    if path.endswith(".md"):
+        return text.replace("\n## ", f"\n补充说明第 {count + 1} 条。\n\n## ", 1)
+    return text.replace("prompt: ", f"prompt: （第 {count + 1} 版）", 1)
+
+
+def rebuild(course: Path, config: str, path: str, runs: int) -> tuple[float, int]:
+    _, peak, output = run(
+        [sys.executable, __file__, "--serve-loop", config, path, str(runs)], course
+    )
+    times = json.loads(output.strip().splitlines()[-1])
+    return statistics.median(times), peak
+
+
+def synthesize(course: Path, factor: int) -> None:
+    """Grow a course copy ``factor`` times in every kind: chapters, quizzes, forms, cases."""
+    chapters = sorted((course / "docs/chapters").glob("ch*.md"))
+    count = len(chapters)
+    if factor * count > 99:
+        raise SystemExit(f"{factor}× needs {factor * count} chapters; chapter ids allow 99")
+    config = yaml.safe_load((course / "mkdocs.yml").read_text(encoding="utf-8"))
+    nav_chapters = next(entry for entry in config["nav"] if "课程章节" in entry)["课程章节"]
+    for copy in range(1, factor):
+        renamed = {}
+        for index, chapter in enumerate(chapters, start=1):
+            number = copy * count + index
+            new_id = f"ch{number:02d}"
+            renamed[chapter.stem] = new_id
+            text = chapter.read_text(encoding="utf-8")
+            text = re.sub(r"^# 第\d+章", f"# 第{number}章", text, count=1, flags=re.MULTILINE)
+            (course / "docs/chapters" / f"{new_id}.md").write_text(text, encoding="utf-8")
+            nav_chapters.append(f"chapters/{new_id}.md")
+        forms = {path.stem: f"{path.stem}-{copy}" for path in (course / "forms").glob("*.yml")}
+        for folder in ("quizzes", "forms", "cases"):
+            for path in sorted((course / folder).glob("*.yml")):
+                if re.search(r"-\d+$", path.stem):
+                    continue
+                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+                data["chapter"] = renamed[data["chapter"]]
+                data["title"] = f"{data['title']}（{copy + 1}）"
+                if folder == "cases" and "forms" in data:
+                    data["forms"] = [forms.get(form, form) for form in data["forms"]]
+                target = course / folder / f"{path.stem}-{copy}.yml"
+                target.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (course / "mkdocs.yml").write_text(
+        yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+
+
+def html_bytes(course: Path) -> int:
+    return sum(p.stat().st_size for p in (course / "out").rglob("*.html"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--scales", default="1,5,9", help="synthetic course sizes")
+    parser.add_argument("--parts", default="1,2,3,4", help="which measurements to run")
+    args = parser.parse_args()
+    scales = [int(s) for s in args.scales.split(",")]
+    parts = {int(p) for p in args.parts.split(",")}
+    rows: list[tuple[str, str, str, str]] = []
+
+    def row(name: str, ours: tuple[float, int], base: tuple[float, int] | None = None) -> None:
+        ratio = f"{ours[0] / base[0]:.2f}×" if base else ""
+        baseline = f"{base[0]:.2f} s" if base else ""
+        rows.append((name, f"{ours[0]:.2f} s, {ours[1] / 2**20:.0f} MiB", baseline, ratio))
+        print(f"  {name}: {rows[-1][1]} {baseline} {ratio}", file=sys.stderr, flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="course-bench-") as temporary:
+        course = copy_course(Path(temporary) / "course")
+        workers = os.cpu_count() or 1
+        one = with_plugin_option(course, "one-worker.yml", "pdf_workers: 1")
+
+        if 1 in parts:
+            print("1. warm full build vs plain MkDocs", file=sys.stderr)
+            build(course)
+            warm, plain = medians(args.runs, lambda: build(course), lambda: build(course, PLAIN))
+            row("full build, warm PDF cache (vs plain mkdocs build)", warm, plain)
+
+        if 2 in parts:
+            print("2. cold full build, 1 worker vs one per core", file=sys.stderr)
+
+            def cold(config: str) -> Callable[[], tuple[float, int]]:
+                return lambda: (clear_cache(course), build(course, config))[1]
+
+            serial, parallel = medians(args.runs, cold(one), cold("mkdocs.yml"))
+            row("cold full build, 1 PDF worker", serial)
+            row(f"cold full build, {workers} PDF workers (vs 1 worker)", parallel, serial)
+
+        if 3 in parts:
+            print("3. serve-style rebuilds", file=sys.stderr)
+            build(course)
+            plain_rebuild = rebuild(course, PLAIN, "docs/chapters/ch05.md", args.runs)
+            quiz = rebuild(course, "mkdocs.yml", "quizzes/ch01.yml", args.runs)
+            chapter = rebuild(course, "mkdocs.yml", "docs/chapters/ch05.md", args.runs)
+            row("plain MkDocs rebuild after editing a chapter", plain_rebuild)
+            row("rebuild after editing a quiz (vs plain rebuild)", quiz, plain_rebuild)
+            row("rebuild after editing a chapter (vs plain rebuild)", chapter, plain_rebuild)
+
+        if 4 not in parts:
+            scales = []
+        base_cold = base_warm = None
+        for factor in scales:
+            grown = copy_course(Path(temporary) / f"x{factor}")
+            synthesize(grown, factor)
+            cold_run, warm_run = medians(
+                1 if factor > 1 else args.runs,
+                lambda grown=grown: (clear_cache(grown), build(grown))[1],
+                lambda grown=grown: build(grown),
+            )
+            base_cold, base_warm = base_cold or cold_run, base_warm or warm_run
+            row(f"{factor}× course, cold build (vs 1×)", cold_run, base_cold)
+            row(f"{factor}× course, warm build (vs 1×)", warm_run, base_warm)
+        if scales:
+            largest = Path(temporary) / f"x{scales[-1]}"
+            pruned = html_bytes(largest)
+            unpruned_run = build(largest, without_prune(largest))
+            row(f"{scales[-1]}× course, warm build without navigation.prune", unpruned_run)
+            rows.append(
+                (
+                    f"{scales[-1]}× course, HTML with / without navigation.prune",
+                    f"{pruned / 2**20:.1f} MiB",
+                    f"{html_bytes(largest) / 2**20:.1f} MiB",
+                    f"{pruned / html_bytes(largest):.2f}×",
+                )
+            )
+
+    print(f"\nMedians of {args.runs} runs ({workers} cores); time, peak memory of the build:\n")
+    print("| measurement | ours | baseline | ratio |")
+    print("|---|---|---|---|")
+    for cells in rows:
+        print("| " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--serve-loop":
+        serve_loop(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    else:
+        main()

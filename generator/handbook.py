@@ -1,0 +1,297 @@
+"""The course handbook (one PDF of every chapter) and one PDF per chapter.
+
+Both are made from the chapters' HTML as the site renders it, so the printed
+text is never a second copy. Site-only parts are taken out or unfolded for
+paper: permalink anchors, the chapter's resource list (links to online
+material), tabs (every panel is printed under its label). Element ids get the
+chapter's id as a prefix, so the chapters can share one document.
+
+The HTML is handled as a parsed tree: the Jinja templates render the frame
+(cover, contents, exercises, glossary) with empty slots, and each chapter's
+elements are moved into its slot. The chapter HTML is the site's own output for
+that page; nothing here turns text into markup.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from generator import htmltree
+from generator.catalog import Catalog
+from generator.pages import environment
+from generator.pdf import PdfJob
+
+HANDBOOK_PDF = "handbook.pdf"
+STYLESHEETS = ("handbook.css",)
+RESOURCES_ID = "course-resources"
+"""Id of the heading that opens a chapter's list of online material (not printed)."""
+
+WIDE_TABLE = 6
+"""Tables with at least this many columns are set in smaller type."""
+LANDSCAPE_TABLE = 9
+"""Tables with at least this many columns get a landscape page of their own."""
+
+_DROPPED_TAGS = {"script", "style", "link", "iframe", "object", "embed"}
+_EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Section:
+    anchor: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One chapter ready for print: its title, its sections and its cleaned body."""
+
+    id: str
+    title: str
+    sections: tuple[Section, ...]
+    body: ET.Element
+
+
+def chapter_pdf(chapters_dir: str, chapter_id: str) -> str:
+    """Where a chapter's PDF is published: beside its page."""
+    return f"{chapters_dir}/{chapter_id}.pdf"
+
+
+def pdf_paths(catalog: Catalog, chapters_dir: str) -> list[str]:
+    """Every PDF this module makes, known before any page is rendered."""
+    return [HANDBOOK_PDF, *(chapter_pdf(chapters_dir, cid) for cid in catalog.chapters)]
+
+
+def jobs(
+    pages: Mapping[str, str],
+    catalog: Catalog,
+    chapters_dir: str,
+    course_title: str,
+    *,
+    exercises: bool = True,
+) -> list[PdfJob]:
+    """The handbook and each chapter's PDF from the chapters' rendered HTML.
+
+    ``pages`` maps a chapter id to its page body as the site renders it;
+    chapters without one are left out. ``exercises`` prints each chapter's
+    quiz questions after it, without answers.
+    """
+    known = [cid for cid in catalog.chapters if cid in pages]
+    chapters = [
+        prepare_chapter(cid, pages[cid], catalog.chapters[cid], internal=set(known))
+        for cid in known
+    ]
+    handouts = [
+        _job(
+            chapter_pdf(chapters_dir, chapter.id),
+            _assemble(
+                "handbook/chapter.html.j2", [_alone(chapter)], catalog, course_title, exercises
+            ),
+        )
+        for chapter in chapters
+    ]
+    # Last: assembling moves the chapters' elements into the handbook.
+    book = _assemble("handbook/handbook.html.j2", chapters, catalog, course_title, exercises)
+    return [_job(HANDBOOK_PDF, book), *handouts]
+
+
+def _alone(chapter: Chapter) -> Chapter:
+    """A copy of a chapter for its own PDF: links to other chapters become plain text."""
+    body = copy.deepcopy(chapter.body)
+    own = f"#{chapter.id}-"
+    for parent, link in [(p, c) for p, c in _child_pairs(body) if c.tag == "a"]:
+        href = link.get("href", "")
+        if href.startswith("#") and not href.startswith(own) and href != own[:-1]:
+            _unwrap(parent, link)
+    return Chapter(chapter.id, chapter.title, chapter.sections, body)
+
+
+def _job(path: str, html: str) -> PdfJob:
+    """Handbooks are read, not filled in: no form fields."""
+    return PdfJob(path, html, stylesheets=STYLESHEETS, forms=False)
+
+
+def _assemble(
+    template: str, chapters: list[Chapter], catalog: Catalog, course_title: str, exercises: bool
+) -> str:
+    """Render the frame, then move each chapter's elements into its slot."""
+    quizzes = {
+        chapter.id: [
+            item for item in catalog.linked_to(chapter.id) if item.kind.folder == "quizzes"
+        ]
+        for chapter in chapters
+    }
+    frame = (
+        environment()
+        .get_template(template)
+        .render(
+            chapters=chapters,
+            quizzes=quizzes,
+            exercises=exercises,
+            glossary=catalog.glossary,
+            course_title=course_title,
+        )
+    )
+    root = htmltree.parse(frame)
+    bodies = {chapter.id: chapter.body for chapter in chapters}
+    for parent in root.iter():
+        for index, slot in enumerate(list(parent)):
+            chapter_id = slot.get("data-chapter-body")
+            if chapter_id in bodies:
+                body = bodies[chapter_id]
+                parent.remove(slot)
+                for offset, element in enumerate(list(body)):
+                    parent.insert(index + offset, element)
+    return "<!DOCTYPE html>\n" + "".join(htmltree.serialise(element) for element in root)
+
+
+def prepare_chapter(chapter_id: str, html: str, title: str, internal: set[str]) -> Chapter:
+    """Parse a chapter page's HTML and make it printable.
+
+    ``internal`` are the chapters printed in the same document: links to them
+    become links inside the PDF; other site links become plain text.
+    """
+    body = htmltree.parse(html)
+    _drop_resources(body)
+    _drop(body, lambda el: el.tag in _DROPPED_TAGS or "headerlink" in _classes(el))
+    _unfold_tabs(body)
+    _mark_wide_tables(body)
+    _relink(body, chapter_id, internal)
+    sections = tuple(
+        Section(el.get("id", ""), _text(el)) for el in body if el.tag == "h2" and el.get("id")
+    )
+    return Chapter(chapter_id, title, sections, body)
+
+
+def _classes(element: ET.Element) -> list[str]:
+    return element.get("class", "").split()
+
+
+def _text(element: ET.Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def _parents(root: ET.Element) -> dict[ET.Element, ET.Element]:
+    return {child: parent for parent in root.iter() for child in parent}
+
+
+def _remove(parent: ET.Element, child: ET.Element) -> None:
+    """Remove an element but keep the text that follows it."""
+    index = list(parent).index(child)
+    if child.tail:
+        if index > 0:
+            previous = parent[index - 1]
+            previous.tail = (previous.tail or "") + child.tail
+        else:
+            parent.text = (parent.text or "") + child.tail
+    parent.remove(child)
+
+
+def _unwrap(parent: ET.Element, child: ET.Element) -> None:
+    """Replace an element by its content (text and children)."""
+    index = list(parent).index(child)
+    text = child.text or ""
+    if index > 0:
+        previous = parent[index - 1]
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    children = list(child)
+    for offset, grandchild in enumerate(children):
+        parent.insert(index + 1 + offset, grandchild)
+    last = children[-1] if children else None
+    if child.tail:
+        if last is not None:
+            last.tail = (last.tail or "") + child.tail
+        elif index > 0:
+            parent[index - 1].tail = (parent[index - 1].tail or "") + child.tail
+        else:
+            parent.text = (parent.text or "") + child.tail
+    parent.remove(child)
+
+
+def _drop(root: ET.Element, condition: Callable[[ET.Element], bool]) -> None:
+    for child, parent in list(_parents(root).items()):
+        if condition(child):
+            _remove(parent, child)
+
+
+def _drop_resources(body: ET.Element) -> None:
+    """Drop the resource-list section: its heading and everything up to the next h1/h2."""
+    dropping = False
+    for element in list(body):
+        if element.tag in {"h1", "h2"}:
+            dropping = element.get("id") == RESOURCES_ID
+        if dropping:
+            _remove(body, element)
+
+
+def _unfold_tabs(body: ET.Element) -> None:
+    """Print every tab panel, each under its tab's label."""
+    for tabs in [div for div in body.iter("div") if "tabbed-set" in _classes(div)]:
+        parts = {_classes(child)[0]: child for child in tabs if _classes(child)}
+        labels = [_text(label) for label in parts.get("tabbed-labels", ET.Element("div"))]
+        panels = list(parts.get("tabbed-content", ET.Element("div")))
+        for child in list(tabs):
+            tabs.remove(child)
+        tabs.attrib = {"class": "print-tabs"}
+        tabs.text = None
+        for label, panel in zip(labels, panels, strict=False):
+            ET.SubElement(tabs, "p", {"class": "print-tabs__label"}).text = label
+            panel.set("class", "print-tabs__panel")
+            tabs.append(panel)
+
+
+def _mark_wide_tables(body: ET.Element) -> None:
+    """Smaller type for wide tables; the widest get a landscape page."""
+    for parent, table in [(p, c) for p, c in _child_pairs(body) if c.tag == "table"]:
+        row = next(table.iter("tr"), None)
+        columns = (
+            sum(int(cell.get("colspan", "1")) for cell in row if cell.tag in {"th", "td"})
+            if row is not None
+            else 0
+        )
+        if columns >= WIDE_TABLE:
+            table.set("class", " ".join([*_classes(table), "print-wide"]))
+        if columns >= LANDSCAPE_TABLE:
+            index = list(parent).index(table)
+            wrapper = ET.Element("div", {"class": "print-landscape"})
+            wrapper.tail, table.tail = table.tail, None
+            parent.remove(table)
+            wrapper.append(table)
+            parent.insert(index, wrapper)
+
+
+def _child_pairs(root: ET.Element) -> Iterable[tuple[ET.Element, ET.Element]]:
+    return [(parent, child) for parent in root.iter() for child in list(parent)]
+
+
+def _relink(body: ET.Element, chapter_id: str, internal: set[str]) -> None:
+    """Prefix ids with the chapter; keep links within the document, unwrap the rest."""
+    for element in body.iter():
+        if element.get("id"):
+            element.set("id", f"{chapter_id}-{element.get('id')}")
+    for parent, link in [(p, c) for p, c in _child_pairs(body) if c.tag == "a"]:
+        target = _target(link.get("href", ""), chapter_id, internal)
+        if target is None:
+            _unwrap(parent, link)
+        else:
+            link.set("href", target)
+
+
+def _target(href: str, chapter_id: str, internal: set[str]) -> str | None:
+    """Where a link points inside the PDF, an outside URL kept as is, or None."""
+    if not href:
+        return None
+    if _EXTERNAL.match(href):
+        return href if href.lower().startswith(("http:", "https:", "mailto:")) else None
+    page, _, fragment = href.partition("#")
+    if page and ("/" in page or not page.endswith(".html")):
+        return None
+    target = page.removesuffix(".html") or chapter_id
+    if target not in internal:
+        return None
+    return f"#{target}-{fragment}" if fragment else f"#{target}"

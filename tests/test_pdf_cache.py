@@ -1,0 +1,144 @@
+"""PDFs are rendered once per distinct input: a rebuild reads unchanged PDFs from
+the cache, re-renders exactly the PDFs whose inputs changed, and builds are
+byte-for-byte reproducible."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.errors import ContentError
+from generator.pdf import PdfCache, PdfJob, cache_key, render_all
+from tests.conftest import CONTENT, ROOT, run_build
+
+PAGE = "<html><body><h1>第一页</h1><p style='break-before: page'>第二页</p></body></html>"
+RENDERED = re.compile(r"PDF \d+/\d+ (\S+)")
+
+
+def rendered(log: str) -> set[str]:
+    """The PDFs a build rendered (not read from the cache), from its log."""
+    return set(RENDERED.findall(log))
+
+
+def test_key_changes_with_html_stylesheets_and_form_fields() -> None:
+    job = PdfJob("a.pdf", PAGE)
+    assert cache_key(job) == cache_key(PdfJob("elsewhere.pdf", PAGE))
+    assert cache_key(job) != cache_key(PdfJob("a.pdf", PAGE + " "))
+    assert cache_key(job) != cache_key(PdfJob("a.pdf", PAGE, stylesheets=("print.css",)))
+    assert cache_key(job) != cache_key(PdfJob("a.pdf", PAGE, forms=False))
+
+
+def test_cached_pdf_needs_no_weasyprint_and_keeps_its_page_limit(tmp_path: Path) -> None:
+    cache = PdfCache(tmp_path)
+    ((_, first),) = render_all([PdfJob("a.pdf", PAGE)], cache=cache, workers=1)
+    assert first.startswith(b"%PDF")
+    with pytest.raises(ContentError, match=r"a\.pdf has 2 pages, more than the 1 declared"):
+        render_all([PdfJob("a.pdf", PAGE, max_pages=1)], cache=cache, workers=1)
+    script = (
+        "import sys; from pathlib import Path; from generator.pdf import *\n"
+        f"out = render_all([PdfJob('a.pdf', {PAGE!r})], cache=PdfCache(Path({str(tmp_path)!r})))\n"
+        "assert 'weasyprint' not in sys.modules, 'WeasyPrint imported'\n"
+        "sys.stdout.buffer.write(out[0][1])\n"
+    )
+    again = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True)
+    assert again.stdout == first
+
+
+def test_parallel_rendering_gives_the_same_bytes_as_serial(tmp_path: Path) -> None:
+    jobs = [PdfJob(f"{n}.pdf", PAGE.replace("第一页", f"第{n}份")) for n in range(3)]
+    serial = render_all(jobs, cache=PdfCache(tmp_path / "serial"), workers=1)
+    parallel = render_all(jobs, cache=PdfCache(tmp_path / "parallel"), workers=2)
+    assert [pdf for _, pdf in serial] == [pdf for _, pdf in parallel]
+    assert [job.path for job, _ in parallel] == [job.path for job in jobs]
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the course with its own (empty) PDF cache."""
+    folder = tmp_path_factory.mktemp("course")
+    for name in CONTENT:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name)
+        else:
+            shutil.copy(source, folder / name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def first_build(course: Path) -> tuple[Path, str]:
+    result = run_build(course, course / "site-1")
+    assert result.returncode == 0, result.stderr
+    return course / "site-1", result.stderr
+
+
+@pytest.fixture(scope="module")
+def second_build(course: Path, first_build: tuple[Path, str]) -> tuple[Path, str]:
+    result = run_build(course, course / "site-2")
+    assert result.returncode == 0, result.stderr
+    return course / "site-2", result.stderr
+
+
+def files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def test_first_build_renders_every_pdf(first_build: tuple[Path, str]) -> None:
+    site, log = first_build
+    assert rendered(log) == {p for p in files(site) if p.endswith(".pdf")}
+    assert "handbook.pdf" in rendered(log)
+
+
+def test_second_build_renders_no_pdf(second_build: tuple[Path, str]) -> None:
+    _, log = second_build
+    assert rendered(log) == set()
+    assert re.search(r"PDFs: (\d+) of \1 from the cache, 0 to render", log)
+
+
+def test_builds_are_byte_for_byte_identical(
+    site: Path, first_build: tuple[Path, str], second_build: tuple[Path, str]
+) -> None:
+    first = files(first_build[0])
+    assert first == files(second_build[0])
+    # The session's build comes from another folder and cache: an independent render.
+    assert first == files(site)
+
+
+EDITS = [
+    (
+        "quizzes/ch01.yml",
+        "按本章引用的统计经验",
+        "按本章所引的统计经验",
+        {
+            "handbook.pdf",
+            "chapters/ch01.pdf",
+            "trainer/quizzes/ch01-answers.pdf",
+            "trainer/quizzes/course-answers.pdf",
+        },
+    ),
+    ("forms/visit-plan.yml", "title: ", "title: 新版", {"forms/visit-plan.pdf"}),
+    (
+        "docs/chapters/ch02.md",
+        "## 本章小结",
+        "补充一句。\n\n## 本章小结",
+        {"handbook.pdf", "chapters/ch02.pdf"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "old", "new", "expected"), EDITS, ids=[e[0] for e in EDITS])
+def test_an_edit_rerenders_exactly_the_pdfs_that_depend_on_it(
+    course: Path, second_build: tuple[Path, str], path: str, old: str, new: str, expected: set[str]
+) -> None:
+    source = course / path
+    text = source.read_text(encoding="utf-8")
+    assert old in text
+    source.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = run_build(course, course / "site-edit")
+    assert result.returncode == 0, result.stderr
+    assert rendered(result.stderr) == expected
