@@ -59,7 +59,7 @@ class Catalog:
     def linked_to(self, chapter: str) -> Iterator[Item]:
         """The items of every kind that belong to ``chapter``."""
         for kind in CONTENT_TYPES:
-            yield from (item for item in self.of(kind.folder) if item.model.chapter == chapter)
+            yield from (item for item in self.of(kind.folder) if chapter in item.model.taught_in())
 
 
 def load_catalog(

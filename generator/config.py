@@ -18,6 +18,8 @@ class CourseConfig(Config):
     figure_cache = opt.Type(str, default=".cache/figures")
     """Folder of drawn figures by content hash, relative to ``mkdocs.yml``; empty: no cache."""
     search_synonyms = opt.Type(str, default="includes/search-synonyms.txt")
+    organisation = opt.Type(str, default="")
+    """The company name printed at the head of every form; blank 单位 line when unset."""
 
     def validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
         """MkDocs' checks, with a suggestion for every misspelt option name."""

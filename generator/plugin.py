@@ -56,8 +56,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 docs_dir / self.config.glossary,
                 self.project,
             )
-            self.pages = list(build.pages(self.catalog))
-            self.jobs = list(build.pdf_jobs(self.catalog, config.site_name))
+            organisation = self.config.organisation
+            self.pages = list(build.pages(self.catalog, organisation))
+            self.jobs = list(build.pdf_jobs(self.catalog, config.site_name, organisation))
             self.pages += build.question_banks(self.catalog, config.site_name)
             problems: list[SourceError] = []
             try:
@@ -72,6 +73,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             generated = {page.path: page.origin for page in self.pages}
             generated |= {job.path: job.origin.path for job in self.jobs if job.origin}
             generated |= build.figure_paths(self.figures)
+            generated |= build.form_extra_paths(self.catalog)
             problems += build.hand_written_clashes(generated, docs_dir, self.project)
             includes = (docs_dir / self.config.glossary).parent
             problems += broken_links_in(docs_dir, includes, set(generated), self.project)
@@ -103,7 +105,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         try:
-            outputs = [*self.pages, *build.figure_files(self.svgs), *build.rendered_pdfs(self.jobs)]
+            assert self.catalog is not None
+            pdfs = list(build.rendered_pdfs(self.jobs))
+            extras = build.form_extras(pdfs, self.catalog)
+            outputs = [*self.pages, *build.figure_files(self.svgs), *pdfs, *extras]
             for output in [*outputs, *build.assets()]:
                 files.append(File.generated(config, output.path, content=output.content))
         except ContentError as exc:

@@ -69,3 +69,11 @@ class Content(StrictModel):
     def problems(self) -> Iterator[tuple[Location, str]]:
         """Rules that span several parts of the item, each with where it is broken."""
         return iter(())
+
+    def taught_in(self) -> list[str]:
+        """The chapters whose resource list links to this item."""
+        return [self.chapter]
+
+    def page_limit(self) -> int | None:
+        """The most pages this item's PDFs may have, if it declares a number."""
+        return None
