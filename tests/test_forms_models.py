@@ -70,7 +70,8 @@ def test_number_field_prints_its_unit() -> None:
 def test_checkbox_field_is_one_tick_box() -> None:
     page = html(form({"type": "checkbox", "label": "已确认预约"}))
     assert inputs(page) == [
-        '<input class="form-field__box" type="checkbox" name="s1f1" title="已确认预约">'
+        '<input class="form-field__box" type="checkbox" name="s1f1" '
+        'title="已确认预约" aria-label="已确认预约">'
     ]
 
 
