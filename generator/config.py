@@ -24,6 +24,8 @@ class CourseConfig(Config):
     """Folder of rendered PDFs by content hash, relative to ``mkdocs.yml``; empty: no cache."""
     pdf_workers = opt.Type(int, default=0)
     """Processes rendering PDFs; 0 means one per core."""
+    organisation = opt.Type(str, default="")
+    """The company name printed at the head of every form; blank 单位 line when unset."""
 
     def validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
         """MkDocs' checks, with a suggestion for every misspelt option name."""

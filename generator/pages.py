@@ -37,10 +37,10 @@ def render_index(kind: ContentType, catalog: Catalog, name: str = "index") -> st
     return environment().get_template(f"{kind.folder}/{name}.md.j2").render(catalog=catalog)
 
 
-def render_page(item: Item, catalog: Catalog) -> str:
+def render_page(item: Item, catalog: Catalog, organisation: str = "") -> str:
     """One item's site page, as Markdown the site engine turns into HTML."""
     template = environment().get_template(f"{item.kind.folder}/page.md.j2")
-    return template.render(item=item, model=item.model, catalog=catalog)
+    return template.render(item=item, model=item.model, catalog=catalog, organisation=organisation)
 
 
 def render_trainer_page(item: Item, catalog: Catalog) -> str:
@@ -55,10 +55,18 @@ def render_trainer_index(catalog: Catalog) -> str:
     return template.render(catalog=catalog, kinds=CONTENT_TYPES)
 
 
-def render_print_html(item: Item, template_name: str, catalog: Catalog, course_title: str) -> str:
+def render_print_html(
+    item: Item, template_name: str, catalog: Catalog, course_title: str, organisation: str = ""
+) -> str:
     """One of an item's print documents, as standalone HTML for the PDF renderer."""
     template = environment().get_template(f"{item.kind.folder}/{template_name}")
-    return template.render(item=item, model=item.model, catalog=catalog, course_title=course_title)
+    return template.render(
+        item=item,
+        model=item.model,
+        catalog=catalog,
+        course_title=course_title,
+        organisation=organisation,
+    )
 
 
 def render_course_print_html(

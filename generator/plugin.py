@@ -61,8 +61,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 docs_dir / self.config.glossary,
                 self.project,
             )
-            self.pages = list(build.pages(self.catalog))
-            self.jobs = list(build.pdf_jobs(self.catalog, config.site_name))
+            organisation = self.config.organisation
+            self.pages = list(build.pages(self.catalog, organisation))
+            self.jobs = list(build.pdf_jobs(self.catalog, config.site_name, organisation))
             self.pages += build.question_banks(self.catalog, config.site_name)
             problems: list[SourceError] = []
             try:
@@ -81,6 +82,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             generated |= dict.fromkeys(
                 handbook.pdf_paths(self.catalog, chapters_dir), "the chapters"
             )
+            generated |= build.form_extra_paths(self.catalog)
             problems += build.hand_written_clashes(generated, docs_dir, self.project)
             includes = (docs_dir / self.config.glossary).parent
             problems += broken_links_in(docs_dir, includes, set(generated), self.project)
@@ -120,6 +122,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.chapter_html = {}
         paths = [job.path for job in self.jobs]
         paths += handbook.pdf_paths(self.catalog, self.config.chapters_dir)
+        paths += build.form_extra_paths(self.catalog)
         # Placeholders until on_env renders them; registered now so links to them validate.
         self.pdf_files = {path: File.generated(config, path, content=b"") for path in paths}
         for file in self.pdf_files.values():
@@ -152,8 +155,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             rendered = pdf.render_all(jobs, cache=cache, workers=self.config.pdf_workers)
         except ContentError as exc:
             raise PluginError(str(exc)) from None
-        for job, data in rendered:
-            self.pdf_files.pop(job.path).content_bytes = data
+        made = {job.path: data for job, data in rendered}
+        made |= dict(build.form_extras(made, self.catalog))
+        for path, data in made.items():
+            self.pdf_files.pop(path).content_bytes = data
         for unused in self.pdf_files.values():
             files.remove(unused)
         return env

@@ -31,6 +31,12 @@ def _to_source_error(source: Source, error: ErrorDetails) -> SourceError:
     elif kind == "missing":
         message = f"missing required key '{location[-1]}'"
         where = _describe(location[:-1], source)
+    elif kind == "union_tag_invalid":
+        ctx = error.get("ctx", {})
+        key = str(ctx.get("discriminator", "type")).strip("'")
+        expected = str(ctx.get("expected_tags", "")).replace("'", "")
+        message = f"unknown {key} '{ctx.get('tag')}' (expected one of: {expected})"
+        location = (*location, key)
     else:
         message = error["msg"].removeprefix("Value error, ")
     prefix = f"{where}: " if where else ""

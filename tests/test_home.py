@@ -34,7 +34,9 @@ def test_home_page_lists_exactly_the_chapters_with_material(site: Path) -> None:
     for folder in FOLDERS:
         for item_id, item in items(folder).items():
             assert f'href="{folder}/{item_id}.html"' in section
-            with_material.update([item["chapter"], *item.get("chapters", [])])
+            with_material.update(
+                [item["chapter"], *item.get("chapters", []), *item.get("also_taught_in", [])]
+            )
     for chapter in chapters():
         listed = f'href="chapters/{chapter}.html"' in section
         assert listed == (chapter in with_material), chapter

@@ -163,7 +163,7 @@ CASES = [
     Case(
         "form-unknown-field-type.yml",
         "forms/evil.yml",
-        r"forms/evil.yml:7: sections\[0\].fields\[0\]: Input tag 'slider' .* does not match",
+        r"forms/evil.yml:7: sections\[0\].fields\[0\]: unknown type 'slider' \(expected one of: ",
     ),
     Case(
         "form-emoji.yml",

@@ -239,11 +239,11 @@ def printed(page: Page, url: str) -> list[str]:
     return pdf_pages(page)
 
 
-def test_form_page_prints_as_the_form_on_one_page(server: str, page: Page) -> None:
+def test_form_page_prints_as_the_form_sheets(server: str, page: Page) -> None:
     sheets = printed(page, f"{server}/forms/visit-plan.html")
-    assert len(sheets) == 1
-    text = sheets[0]
-    assert "拜访计划表" in text and "基本信息" in text
+    assert len(sheets) == 2, "the plan and its results, one sheet each (new_page)"
+    text = "".join(sheets)
+    assert "客户拜访计划表" in text and "计划概要" in text and "拜访结果" in sheets[1]
     assert "下载打印版" not in text and "填写说明" not in text
 
 

@@ -73,3 +73,7 @@ class Content(StrictModel):
     def problems(self) -> Iterator[tuple[Location, str]]:
         """Rules that span several parts of the item, each with where it is broken."""
         return iter(())
+
+    def page_limit(self) -> int | None:
+        """The most pages this item's PDFs may have, if it declares a number."""
+        return None

@@ -1,15 +1,32 @@
-"""A blank printable form: sections of fields, rendered to a page and an A4 PDF."""
+"""A blank printable form: sections of fields, rendered to a page and an A4 PDF.
+
+Each field type is one model here and one template in ``templates/forms/fields/``.
+Every type declares the height it needs to be written in by hand
+(``row_mm``): handwritten rows are at least ``HANDWRITTEN_ROW_MM`` high, so a
+form that looks fine on screen is still fillable with a pen.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from generator.models.common import Content, Label, StrictModel, Text
+from generator.models.common import ChapterId, Content, Label, Reference, StrictModel, Text
+
+HANDWRITTEN_ROW_MM = 8.0
+"""The smallest height of a row someone writes in by hand."""
 
 
-class TextField(StrictModel):
+class FieldBase(StrictModel):
+    """What every field type shares: the height of one row to write in."""
+
+    row_mm: ClassVar[float] = HANDWRITTEN_ROW_MM
+    handwritten: ClassVar[bool] = True
+    """Whether the field is filled in with a pen (tick boxes are not)."""
+
+
+class TextField(FieldBase):
     """A labelled space to write in, one or more ruled lines high."""
 
     type: Literal["text"]
@@ -18,44 +35,173 @@ class TextField(StrictModel):
     hint: Label | None = None
 
 
-class ChoiceField(StrictModel):
-    """A label with boxes to tick."""
+class ChoiceField(FieldBase):
+    """A label with boxes to tick, one per option."""
 
     type: Literal["choice"]
     label: Label
     options: list[Label] = Field(min_length=2)
+    row_mm: ClassVar[float] = 6.0
+    handwritten: ClassVar[bool] = False
 
 
-class TableField(StrictModel):
-    """A grid with headed columns and empty rows to fill in."""
+class TableColumn(StrictModel):
+    """A column heading, with an optional share of the table's width."""
+
+    label: Label
+    width: int | None = Field(default=None, ge=3, le=90)
+    """Percent of the table's width; columns without one share what is left."""
+
+
+class TableField(FieldBase):
+    """A grid with headed columns and blank rows; the header repeats on every page."""
 
     type: Literal["table"]
     label: Label | None = None
-    columns: list[Label] = Field(min_length=1)
+    hint: Label | None = None
+    columns: list[Label | TableColumn] = Field(min_length=1)
     rows: int = Field(default=5, ge=1, le=40)
 
+    @property
+    def headings(self) -> list[TableColumn]:
+        return [c if isinstance(c, TableColumn) else TableColumn(label=c) for c in self.columns]
 
-class SignatureField(StrictModel):
+    @model_validator(mode="after")
+    def _widths_fit(self) -> TableField:
+        widths = [c.width for c in self.headings if c.width is not None]
+        if sum(widths) > 100 or (len(widths) < len(self.headings) and sum(widths) >= 100):
+            raise ValueError("column widths add up to more than the table's 100%")
+        return self
+
+
+class SignatureField(FieldBase):
     """A line for a signature and a date."""
 
     type: Literal["signature"]
     label: Label
+    row_mm: ClassVar[float] = 10.0
+
+
+class DateField(FieldBase):
+    """A date written as year, month and day (and the time of day if asked for)."""
+
+    type: Literal["date"]
+    label: Label
+    time: bool = False
+
+
+class NumberField(FieldBase):
+    """A short box for a number, with its unit printed after it (元, 次, 人)."""
+
+    type: Literal["number"]
+    label: Label
+    unit: Label | None = None
+
+
+class CheckboxField(FieldBase):
+    """A single tick box with its label, such as 已电话确认."""
+
+    type: Literal["checkbox"]
+    label: Label
+    row_mm: ClassVar[float] = 6.0
+    handwritten: ClassVar[bool] = False
+
+
+class AreaField(FieldBase):
+    """An empty framed box to draw or write freely in, such as a relationship diagram."""
+
+    type: Literal["area"]
+    label: Label
+    height_mm: int = Field(ge=20, le=250)
+    hint: Label | None = None
+    row_mm: ClassVar[float] = 20.0
+
+
+SimpleField = Annotated[
+    TextField
+    | ChoiceField
+    | TableField
+    | SignatureField
+    | DateField
+    | NumberField
+    | CheckboxField
+    | AreaField,
+    Field(discriminator="type"),
+]
+
+
+class RepeatField(FieldBase):
+    """A block of fields printed ``times`` times, each copy headed ``label`` and its number."""
+
+    type: Literal["repeat"]
+    label: Label
+    times: int = Field(ge=2, le=12)
+    fields: list[SimpleField] = Field(min_length=1)
 
 
 FormField = Annotated[
-    TextField | ChoiceField | TableField | SignatureField, Field(discriminator="type")
+    TextField
+    | ChoiceField
+    | TableField
+    | SignatureField
+    | DateField
+    | NumberField
+    | CheckboxField
+    | AreaField
+    | RepeatField,
+    Field(discriminator="type"),
 ]
+
+FIELD_TYPES: tuple[type[FieldBase], ...] = (
+    TextField,
+    ChoiceField,
+    TableField,
+    SignatureField,
+    DateField,
+    NumberField,
+    CheckboxField,
+    AreaField,
+    RepeatField,
+)
+"""Every field type, for checks that must cover them all."""
 
 
 class FormSection(StrictModel):
     title: Label
+    new_page: bool = False
+    """Start the section on a new sheet, such as the results half of a plan."""
     fields: list[FormField] = Field(min_length=1)
 
 
 class Form(Content):
-    """A form trainers print and hand out."""
+    """A form trainers print and hand out, and new hires fill in on screen."""
 
+    code: Annotated[str, Field(pattern=r"^[A-Z]{2,4}-\d{2,3}$")] | None = None
+    """The form's number in the office's filing system, printed in the footer (KH-05)."""
+    version: Annotated[str, Field(pattern=r"^V\d+(\.\d+)?$")] | None = None
+
+    @property
+    def reference(self) -> str:
+        """Code and version as printed on the form, such as ``KH-05 V1.0``."""
+        return " ".join(part for part in (self.code, self.version) if part)
+
+    also_taught_in: list[ChapterId] = Field(default_factory=list)
+    """Further chapters that teach or use the form, besides ``chapter``."""
     purpose: Text
     instructions: list[Text] = Field(default_factory=list)
     orientation: Literal["portrait", "landscape"] = "portrait"
+    pages: int = Field(default=1, ge=1, le=6)
+    """How many A4 pages the PDF has; a longer PDF fails the build."""
     sections: list[FormSection] = Field(min_length=1)
+
+    def linked_chapters(self) -> tuple[str, ...]:
+        return (self.chapter, *(c for c in self.also_taught_in if c != self.chapter))
+
+    def references(self) -> list[Reference]:
+        return super().references() + [
+            Reference(("also_taught_in", index), "chapters", chapter)
+            for index, chapter in enumerate(self.also_taught_in)
+        ]
+
+    def page_limit(self) -> int | None:
+        return self.pages
