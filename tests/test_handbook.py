@@ -149,7 +149,9 @@ def test_handbook_is_linked_from_home_page_and_trainer_area(site: Path) -> None:
 
 def fake_catalog(questions: list[Any]) -> Catalog:
     quizzes = next(kind for kind in CONTENT_TYPES if kind.folder == "quizzes")
-    model = SimpleNamespace(title="练习", chapter="ch01", questions=questions)
+    model = SimpleNamespace(
+        title="练习", chapter="ch01", questions=questions, linked_chapters=lambda: ("ch01",)
+    )
     item = Item(quizzes, "ch01", model, SimpleNamespace())  # type: ignore[arg-type]
     return Catalog(Path("."), chapters={"ch01": "第1章 测试"}, items={"quizzes": [item]})
 
