@@ -82,6 +82,8 @@ def load_catalog(
             catalog.glossary = load_glossary(glossary, display_path(glossary, project))
     except ContentError as exc:
         errors.extend(exc.errors)
+    # Files that exist but failed to load: a reference to one is not a second error.
+    invalid: set[tuple[str, str]] = set()
     for kind in CONTENT_TYPES:
         paths, file_errors = content_sources(root / kind.folder, project)
         errors.extend(file_errors)
@@ -102,9 +104,10 @@ def load_catalog(
                 model = validate(kind.model, source)
             except ContentError as exc:
                 errors.extend(exc.errors)
+                invalid.add((kind.folder, path.stem))
                 continue
             catalog.items[kind.folder].append(Item(kind, path.stem, model, source))
-    errors.extend(_broken_references(catalog))
+    errors.extend(_broken_references(catalog, invalid))
     errors.extend(_item_problems(catalog))
     errors.extend(_repeated_ids(catalog))
     if errors:
@@ -127,7 +130,7 @@ def _chapter_titles(folder: Path, project: Path) -> tuple[dict[str, str], list[S
     return titles, errors
 
 
-def _broken_references(catalog: Catalog) -> Iterator[SourceError]:
+def _broken_references(catalog: Catalog, invalid: set[tuple[str, str]]) -> Iterator[SourceError]:
     for items in catalog.items.values():
         for item in items:
             for ref in item.model.references():
@@ -135,6 +138,7 @@ def _broken_references(catalog: Catalog) -> Iterator[SourceError]:
                     ref.id in catalog.chapters
                     if ref.folder == "chapters"
                     else catalog.find(ref.folder, ref.id) is not None
+                    or (ref.folder, ref.id) in invalid
                 )
                 if not exists:
                     yield item.source.error(

@@ -121,7 +121,17 @@ EDITS = [
             "trainer/quizzes/course-answers.pdf",
         },
     ),
-    ("forms/visit-plan.yml", "title: ", "title: 新版", {"forms/visit-plan.pdf"}),
+    (
+        "forms/visit-plan.yml",
+        "title: ",
+        "title: 新版",
+        # The case that uses the form prints its title in its handout and guide.
+        {
+            "forms/visit-plan.pdf",
+            "cases/routine-visit-456.pdf",
+            "trainer/cases/routine-visit-456-guide.pdf",
+        },
+    ),
     (
         "docs/chapters/ch02.md",
         "## 本章小结",
