@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.conftest import CONTENT, ROOT, run_build
+from tests.conftest import copy_course, run_build
 from tests.test_browser import browser, remote_requests, server  # noqa: F401
 
 INERT = Path(__file__).parent / "hostile" / "inert"
@@ -132,13 +132,7 @@ def test_every_page_loads_without_errors_or_remote_requests(
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The course plus the hostile-but-valid corpus: Markdown fields full of attacks."""
-    project = tmp_path_factory.mktemp("hostile")
-    for name in CONTENT:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, project / name)
-        else:
-            shutil.copy(source, project / name)
+    project = copy_course(tmp_path_factory.mktemp("hostile"))
     for path in INERT.glob("*.yml"):
         folder, _, _ = path.stem.partition("-")
         shutil.copy(path, project / folder / "hostile.yml")

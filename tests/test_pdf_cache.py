@@ -5,7 +5,6 @@ byte-for-byte reproducible."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 
 from generator.errors import ContentError
 from generator.pdf import PdfCache, PdfJob, cache_key, render_all
-from tests.conftest import CONTENT, ROOT, run_build
+from tests.conftest import copy_course, run_build
 
 PAGE = "<html><body><h1>第一页</h1><p style='break-before: page'>第二页</p></body></html>"
 RENDERED = re.compile(r"PDF \d+/\d+ (\S+)")
@@ -60,14 +59,7 @@ def test_parallel_rendering_gives_the_same_bytes_as_serial(tmp_path: Path) -> No
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the course with its own (empty) PDF cache."""
-    folder = tmp_path_factory.mktemp("course")
-    for name in CONTENT:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, folder / name)
-        else:
-            shutil.copy(source, folder / name)
-    return folder
+    return copy_course(tmp_path_factory.mktemp("course"))
 
 
 @pytest.fixture(scope="module")
