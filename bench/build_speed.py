@@ -1,6 +1,6 @@
 """Build speed against plain MkDocs: medians of repeated runs, measured side by side.
 
-Run: .venv/bin/python bench/build_speed.py [--runs 3] [--scales 1,5,9] [--parts 1,2,3,4]
+Run: .venv/bin/python bench/build_speed.py [--runs 3] [--scales 1,5,10] [--parts 1,2,3,4]
 
 Everything runs on a copy of the course in a temporary folder (the repository's
 own PDF cache is never touched). It prints one table:
@@ -10,10 +10,14 @@ own PDF cache is never touched). It prints one table:
 2. a cold full build (empty PDF cache) with one PDF worker vs one per core;
 3. a ``mkdocs serve``-style rebuild (in one process, after a first build) after
    editing one quiz and after editing one chapter, vs plain MkDocs' rebuild;
-4. synthetic courses at 1x, 5x, 9x the real one (chapters, quizzes, forms,
+4. synthetic courses at 1x, 5x, 10x the real one (chapters, quizzes, forms,
    cases), cold and warm, with the peak memory of the whole build process tree;
-   and Material's ``navigation.prune`` on and off at the largest scale. (9x, not
-   10x: chapter ids are ``ch`` and two digits, so a course has 99 at most.)
+   and Material's ``navigation.prune`` on and off at the largest scale.
+
+Plain MkDocs is measured twice: over the same ``docs/`` (the chapters only), and
+over the same pages (``docs/`` plus every page the plugin generates, written out
+as Markdown): the second isolates what the generator itself costs, the first
+also counts MkDocs' own work on the quiz, case, form and trainer pages.
 """
 
 from __future__ import annotations
@@ -36,8 +40,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).parent / "mkdocs"
-CONTENT = ("docs", "quizzes", "cases", "forms", "mkdocs.yml", "bench/plain-mkdocs.yml")
 PLAIN = "bench/plain-mkdocs.yml"
+CONTENT = ("docs", "quizzes", "cases", "forms", "figures", "overrides", "mkdocs.yml", PLAIN)
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
@@ -144,16 +148,21 @@ def medians(runs: int, *measures: Callable[[], tuple[float, int]]) -> list[tuple
 
 def serve_loop(config: str, path: str, runs: int) -> None:
     """(Subprocess mode) Build once, then edit ``path`` and rebuild ``runs`` times in
-    this process, as ``mkdocs serve`` does; print the rebuild times as JSON."""
+    this process, as ``mkdocs serve`` does; print the rebuild times as JSON, and
+    the times until PDFs rendering in the background were in place."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    def once() -> float:
+    def once() -> tuple[float, float]:
         config_object = load_config(config_file=config, site_dir="out-serve", strict=True)
         config_object.plugins.on_startup(command="serve", dirty=False)
         start = time.perf_counter()
-        mkdocs_build(config_object)
-        return time.perf_counter() - start
+        mkdocs_build(config_object, serve_url="http://127.0.0.1:8000/")
+        built = time.perf_counter() - start
+        course = config_object.plugins.get("course")
+        if course is not None:
+            course.wait_for_pdfs()
+        return built, time.perf_counter() - start
 
     once()
     source = Path(path)
@@ -173,20 +182,21 @@ def edit(path: str, text: str, count: int) -> str:
     return text.replace("prompt: ", f"prompt: （第 {count + 1} 版）", 1)
 
 
-def rebuild(course: Path, config: str, path: str, runs: int) -> tuple[float, int]:
+def rebuild(course: Path, config: str, path: str, runs: int) -> tuple[tuple[float, int], float]:
+    """Median rebuild time and peak memory, and median time until PDFs were fresh."""
     _, peak, output = run(
         [sys.executable, __file__, "--serve-loop", config, path, str(runs)], course
     )
     times = json.loads(output.strip().splitlines()[-1])
-    return statistics.median(times), peak
+    return (statistics.median(t for t, _ in times), peak), statistics.median(f for _, f in times)
 
 
 def synthesize(course: Path, factor: int) -> None:
     """Grow a course copy ``factor`` times in every kind: chapters, quizzes, forms, cases."""
     chapters = sorted((course / "docs/chapters").glob("ch*.md"))
     count = len(chapters)
-    if factor * count > 99:
-        raise SystemExit(f"{factor}× needs {factor * count} chapters; chapter ids allow 99")
+    if factor * count > 999:
+        raise SystemExit(f"{factor}× needs {factor * count} chapters; chapter ids allow 999")
     config = yaml.safe_load((course / "mkdocs.yml").read_text(encoding="utf-8"))
     nav_chapters = next(entry for entry in config["nav"] if "课程章节" in entry)["课程章节"]
     for copy in range(1, factor):
@@ -216,6 +226,33 @@ def synthesize(course: Path, factor: int) -> None:
     )
 
 
+def same_pages(course: Path) -> str:
+    """A plain config over ``docs/`` plus every page the plugin generates, as files."""
+    from generator import build as generator_build
+    from generator.catalog import load_catalog
+
+    docs = course / "docs-same-pages"
+    shutil.rmtree(docs, ignore_errors=True)
+    shutil.copytree(course / "docs", docs)
+    catalog = load_catalog(
+        course, course / "docs/chapters", course / "docs/includes/abbreviations.md", course
+    )
+    for output in [*generator_build.pages(catalog), *generator_build.assets()]:
+        target = docs / output.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(output.content, bytes):
+            target.write_bytes(output.content)
+        else:
+            target.write_text(output.content, encoding="utf-8")
+    config = yaml.safe_load((course / PLAIN).read_text(encoding="utf-8"))
+    config["docs_dir"] = "../docs-same-pages"
+    config["extra_css"] = list(generator_build.STYLESHEETS)
+    config["extra_javascript"] = list(generator_build.SCRIPTS)
+    name = "bench/plain-same-pages.yml"
+    (course / name).write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return name
+
+
 def html_bytes(course: Path) -> int:
     return sum(p.stat().st_size for p in (course / "out").rglob("*.html"))
 
@@ -223,7 +260,7 @@ def html_bytes(course: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
-    parser.add_argument("--scales", default="1,5,9", help="synthetic course sizes")
+    parser.add_argument("--scales", default="1,5,10", help="synthetic course sizes")
     parser.add_argument("--parts", default="1,2,3,4", help="which measurements to run")
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
@@ -244,8 +281,19 @@ def main() -> None:
         if 1 in parts:
             print("1. warm full build vs plain MkDocs", file=sys.stderr)
             build(course)
-            warm, plain = medians(args.runs, lambda: build(course), lambda: build(course, PLAIN))
-            row("full build, warm PDF cache (vs plain mkdocs build)", warm, plain)
+            same = same_pages(course)
+            warm, plain, plain_same = medians(
+                args.runs,
+                lambda: build(course),
+                lambda: build(course, PLAIN),
+                lambda: build(course, same),
+            )
+            row("full build, warm PDF cache (vs plain mkdocs build of docs/)", warm, plain)
+            row(
+                "full build, warm PDF cache (vs plain mkdocs build of the same pages)",
+                warm,
+                plain_same,
+            )
 
         if 2 in parts:
             print("2. cold full build, 1 worker vs one per core", file=sys.stderr)
@@ -260,12 +308,31 @@ def main() -> None:
         if 3 in parts:
             print("3. serve-style rebuilds", file=sys.stderr)
             build(course)
-            plain_rebuild = rebuild(course, PLAIN, "docs/chapters/ch05.md", args.runs)
-            quiz = rebuild(course, "mkdocs.yml", "quizzes/ch01.yml", args.runs)
-            chapter = rebuild(course, "mkdocs.yml", "docs/chapters/ch05.md", args.runs)
-            row("plain MkDocs rebuild after editing a chapter", plain_rebuild)
-            row("rebuild after editing a quiz (vs plain rebuild)", quiz, plain_rebuild)
-            row("rebuild after editing a chapter (vs plain rebuild)", chapter, plain_rebuild)
+            same = same_pages(course)
+            chapter_md = "docs/chapters/ch05.md"
+            plain_rebuild, _ = rebuild(course, PLAIN, chapter_md, args.runs)
+            plain_same, _ = rebuild(
+                course, same, chapter_md.replace("docs/", "docs-same-pages/"), args.runs
+            )
+            quiz, quiz_pdfs = rebuild(course, "mkdocs.yml", "quizzes/ch01.yml", args.runs)
+            chapter, chapter_pdfs = rebuild(course, "mkdocs.yml", chapter_md, args.runs)
+            row("plain MkDocs rebuild after editing a chapter, docs/ only", plain_rebuild)
+            row("plain MkDocs rebuild after editing a chapter, same pages", plain_same)
+            row("rebuild after editing a quiz (vs plain rebuild of docs/)", quiz, plain_rebuild)
+            row(
+                "rebuild after editing a quiz (vs plain rebuild of the same pages)",
+                quiz,
+                plain_same,
+            )
+            row("rebuild after editing a chapter (vs plain, same pages)", chapter, plain_same)
+            row(
+                "after a quiz edit, until its PDFs are re-rendered (background)",
+                (quiz_pdfs, quiz[1]),
+            )
+            row(
+                "after a chapter edit, until its PDFs are re-rendered (background)",
+                (chapter_pdfs, chapter[1]),
+            )
 
         if 4 not in parts:
             scales = []

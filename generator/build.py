@@ -7,8 +7,9 @@ together by ``pdf.render_all``, so rendering can be cached and parallel.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from importlib.resources import files
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from generator.pages import (
     render_trainer_index,
     render_trainer_page,
 )
-from generator.pdf import PdfJob
+from generator.pdf import PdfCache, PdfJob
 
 ASSET_DIR = "assets/course"
 STYLESHEETS = (
@@ -172,16 +173,27 @@ def form_extra_paths(catalog: Catalog) -> dict[str, str]:
     return paths | ({FORM_PACK: "forms/"} if forms else {})
 
 
-def form_extras(pdfs: dict[str, bytes], catalog: Catalog) -> Iterator[tuple[str, bytes]]:
-    """After rendering: a first-page thumbnail of each form, and the trainer pack."""
+def form_extras(
+    pdfs: dict[str, bytes], catalog: Catalog, cache: PdfCache | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """After rendering: a first-page thumbnail of each form, and the trainer pack.
+
+    Both are kept in the PDF cache under their PDFs' content, so an unchanged
+    form costs no rasterising or compressing.
+    """
+
+    def derived(kind: str, sources: list[bytes], make: Callable[[], bytes]) -> bytes:
+        return cache.derived(kind, sources, make) if cache else make()
+
     forms = {item.id: pdfs[f"forms/{item.id}.pdf"] for item in catalog.of("forms")}
     for form_id, pdf in forms.items():
-        yield thumbnail_path(form_id), form_pack.thumbnail(pdf)
+        yield thumbnail_path(form_id), derived("png", [pdf], partial(form_pack.thumbnail, pdf))
     if forms:
         files = {
             f"{item.id}-{item.model.title}.pdf": forms[item.id] for item in catalog.of("forms")
         }
-        yield FORM_PACK, form_pack.zip_files(files)
+        sources = [part for name, pdf in files.items() for part in (name.encode(), pdf)]
+        yield FORM_PACK, derived("zip", sources, lambda: form_pack.zip_files(files))
 
 
 def hand_written_clashes(

@@ -119,7 +119,8 @@ def _chapter_titles(folder: Path, project: Path) -> tuple[dict[str, str], list[S
     """Chapter id to the title in its first heading, e.g. ``ch01`` to ``第1章 ...``."""
     titles: dict[str, str] = {}
     errors: list[SourceError] = []
-    for path in sorted(folder.glob("ch*.md")):
+    # By number: ch99 comes before ch100.
+    for path in sorted(folder.glob("ch*.md"), key=lambda path: (len(path.stem), path.stem)):
         try:
             text = read_text(path, display_path(path, project))
         except ContentError as exc:

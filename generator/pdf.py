@@ -17,10 +17,13 @@ import json
 import logging
 import multiprocessing
 import os
+import queue
 import shutil
 import subprocess
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
@@ -204,15 +207,31 @@ class PdfCache:
     def put(self, key: str, rendered: Rendered, path: str) -> None:
         """Store a PDF; the page count is written last, so a half-written entry is a miss."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(self.folder / f"{key}.pdf", rendered.pdf)
+        write_atomic(self.folder / f"{key}.pdf", rendered.pdf)
         meta = json.dumps({"pages": rendered.pages, "path": path}).encode()
-        _write_atomic(self.folder / f"{key}.json", meta)
+        write_atomic(self.folder / f"{key}.json", meta)
+
+    def derived(self, kind: str, sources: Sequence[bytes], make: Callable[[], bytes]) -> bytes:
+        """A file made from rendered PDFs (a thumbnail, an archive), cached by their content."""
+        digest = hashlib.sha256(f"{CACHE_FORMAT}\0{kind}".encode())
+        for source in sources:
+            digest.update(hashlib.sha256(source).digest())
+        path = self.folder / f"{digest.hexdigest()}.{kind}"
+        try:
+            return path.read_bytes()
+        except OSError:
+            data = make()
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, data)
+            return data
 
     def clear(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
+def write_atomic(target: Path, data: bytes) -> None:
+    """Replace ``target`` in one step, so a reader never sees half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}")
     temporary.write_bytes(data)
     os.replace(temporary, target)
@@ -224,12 +243,17 @@ def default_workers() -> int:
 
 
 def render_all(
-    jobs: Sequence[PdfJob], *, cache: PdfCache | None = None, workers: int = 0
+    jobs: Sequence[PdfJob],
+    *,
+    cache: PdfCache | None = None,
+    workers: int = 0,
+    pool: Executor | None = None,
 ) -> list[tuple[PdfJob, bytes]]:
     """Every job's PDF, in job order: cached ones read back, the rest rendered in parallel.
 
     Logs one line per rendered PDF (``PDF 3/12 forms/visit-plan.pdf``). Page
     limits are checked for cached PDFs too; all violations are raised together.
+    ``pool`` (from ``worker_pool``) renders the misses instead of a pool made here.
     """
     results: dict[int, Rendered] = {}
     keys = [cache_key(job) for job in jobs] if cache else []
@@ -243,10 +267,10 @@ def render_all(
     log.info("PDFs: %d of %d from the cache, %d to render", len(results), len(jobs), len(misses))
     # Longest first, so the biggest document (the handbook) never starts last.
     misses.sort(key=lambda index: -len(jobs[index].html))
-    for done, (index, rendered) in enumerate(
-        _render_many([jobs[index] for index in misses], misses, workers or default_workers()),
-        start=1,
-    ):
+    rendered_now = _render_many(
+        [jobs[index] for index in misses], misses, workers or default_workers(), pool
+    )
+    for done, (index, rendered) in enumerate(rendered_now, start=1):
         log.info("PDF %d/%d %s", done, len(misses), jobs[index].path)
         if cache:
             cache.put(keys[index], rendered, jobs[index].path)
@@ -256,22 +280,103 @@ def render_all(
     return [(job, rendered.pdf) for job, rendered in ordered]
 
 
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes for rendering, from a fork server with WeasyPrint preloaded.
+
+    A fork server stays clean of the caller's threads (the live-reload server)
+    and starts each worker without importing WeasyPrint again.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["generator.pdf", "weasyprint"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
 def _render_many(
-    jobs: Sequence[PdfJob], tags: Sequence[int], workers: int
+    jobs: Sequence[PdfJob], tags: Sequence[int], workers: int, pool: Executor | None
 ) -> Iterator[tuple[int, Rendered]]:
-    """Render jobs, yielding each as it finishes with its tag; in this process if one worker."""
-    if workers <= 1 or len(jobs) <= 1:
+    """Render jobs, yielding each as it finishes with its tag.
+
+    In this process when one worker is enough and no pool is given.
+    """
+    if pool is None and (workers <= 1 or len(jobs) <= 1):
         for tag, job in zip(tags, jobs, strict=True):
             yield tag, _render(job.html, job.stylesheets, job.forms)
         return
-    # A fork server stays clean of the caller's threads (the live-reload server)
-    # and, with WeasyPrint preloaded, starts each worker without importing it again.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["generator.pdf", "weasyprint"])
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+    if not jobs:
+        return
+    with ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(worker_pool(min(workers, len(jobs))))
         futures = {
             pool.submit(_render, job.html, job.stylesheets, job.forms): tag
             for tag, job in zip(tags, jobs, strict=True)
         }
         for future in as_completed(futures):
             yield futures[future], future.result()
+
+
+@dataclass
+class _Batch:
+    generation: int
+    make_jobs: Callable[[], Sequence[PdfJob]]
+    publish: Callable[[list[tuple[PdfJob, bytes]]], None]
+
+
+class BackgroundRenderer:
+    """Renders PDFs on a thread of their own, so ``mkdocs serve`` shows the new
+    pages at once and swaps each out-of-date PDF for its new version when ready.
+
+    Batches run one at a time, in order. A batch is superseded when a newer one
+    is submitted: if it has not started it is skipped, if it has, it still
+    fills the cache (the newer batch then finds those PDFs there) but its
+    results are not published. Rendering happens in worker processes, never on
+    the thread itself, so the server stays responsive.
+    """
+
+    def __init__(self, cache: PdfCache | None, workers: int) -> None:
+        self.cache = cache
+        self.workers = workers or default_workers()
+        self._generation = 0
+        self._queue: queue.Queue[_Batch | None] = queue.Queue()
+        self._pool: ProcessPoolExecutor | None = None
+        self._thread = threading.Thread(target=self._run, name="pdf-background", daemon=True)
+        self._thread.start()
+
+    def submit(
+        self,
+        make_jobs: Callable[[], Sequence[PdfJob]],
+        publish: Callable[[list[tuple[PdfJob, bytes]]], None],
+    ) -> None:
+        """Render ``make_jobs()`` and hand the PDFs to ``publish``, unless superseded."""
+        self._generation += 1
+        self._queue.put(_Batch(self._generation, make_jobs, publish))
+
+    def wait(self) -> None:
+        """Block until every submitted batch is done."""
+        self._queue.join()
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def _run(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            try:
+                if batch.generation == self._generation:
+                    self._render(batch)
+            except ContentError as exc:
+                log.error("%s", exc)
+            except Exception:  # a failed background render must not stop serving
+                log.exception("rendering PDFs in the background failed")
+            finally:
+                self._queue.task_done()
+        self._queue.task_done()
+
+    def _render(self, batch: _Batch) -> None:
+        if self._pool is None:
+            self._pool = worker_pool(self.workers)
+        results = render_all(batch.make_jobs(), cache=self.cache, pool=self._pool)
+        if batch.generation == self._generation:
+            batch.publish(results)

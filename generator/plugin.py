@@ -48,6 +48,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.svgs: dict[str, str] = {}
         self.project = Path(".")
         self.synonyms: dict[str, str] = {}
+        self.serving = False
+        self.background: pdf.BackgroundRenderer | None = None
+        self.published: dict[str, bytes] = {}
+        """Under ``serve``: every PDF and file made from PDFs now in the site, by path."""
 
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -139,29 +143,81 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 files.append(File.generated(config, file.src_uri, content=content))
         return files
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Note whether this is ``mkdocs serve``: its rebuilds do not wait for PDFs.
+
+        Defining this hook also makes MkDocs keep this plugin between rebuilds,
+        so the previous build's PDFs can be served while new ones render.
+        """
+        self.serving = command == "serve"
+
+    def on_shutdown(self) -> None:
+        if self.background is not None:
+            self.background.close()
+        self.background, self.serving, self.published = None, False, {}
+
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        """Render every PDF (cached ones are read back) now that the chapters' HTML exists."""
+        """Render every PDF (cached ones are read back) now that the chapters' HTML exists.
+
+        Under ``serve``, once every PDF has been made, a rebuild hands over the
+        previous PDFs at once and renders the ones whose input changed in the
+        background, replacing them in the served site when they are ready.
+        """
         assert self.catalog is not None
-        jobs = self.jobs + handbook.jobs(
-            self.chapter_html,
-            self.catalog,
-            self.config.chapters_dir,
-            config.site_name,
-            exercises=self.config.handbook_exercises,
-        )
+        catalog, chapter_html, static_jobs = self.catalog, dict(self.chapter_html), self.jobs
         cache_dir = self.config.pdf_cache
         cache = pdf.PdfCache(self.project / cache_dir) if cache_dir else None
-        try:
-            rendered = pdf.render_all(jobs, cache=cache, workers=self.config.pdf_workers)
-        except ContentError as exc:
-            raise PluginError(str(exc)) from None
-        made = {job.path: data for job, data in rendered}
-        made |= dict(build.form_extras(made, self.catalog))
+        site_name, chapters_dir = config.site_name, self.config.chapters_dir
+        exercises = self.config.handbook_exercises
+
+        def all_jobs() -> list[pdf.PdfJob]:
+            return static_jobs + handbook.jobs(
+                chapter_html, catalog, chapters_dir, site_name, exercises=exercises
+            )
+
+        if self.serving and self.published.keys() >= self.pdf_files.keys():
+            made = {path: self.published[path] for path in self.pdf_files}
+            site = Path(config.site_dir)
+            if self.background is None:
+                self.background = pdf.BackgroundRenderer(cache, self.config.pdf_workers)
+            self.background.submit(
+                all_jobs, lambda results: self._publish(results, catalog, cache, site)
+            )
+            log.info("PDFs: serving the previous ones while changed ones render in the background")
+        else:
+            try:
+                rendered = pdf.render_all(all_jobs(), cache=cache, workers=self.config.pdf_workers)
+            except ContentError as exc:
+                raise PluginError(str(exc)) from None
+            made = _with_form_extras(rendered, catalog, cache)
+        if self.serving:
+            self.published = dict(made)
         for path, data in made.items():
             self.pdf_files.pop(path).content_bytes = data
         for unused in self.pdf_files.values():
             files.remove(unused)
         return env
+
+    def _publish(
+        self,
+        rendered: list[tuple[pdf.PdfJob, bytes]],
+        catalog: Catalog,
+        cache: pdf.PdfCache | None,
+        site: Path,
+    ) -> None:
+        """(Background thread) Put freshly rendered PDFs into the served site."""
+        made = _with_form_extras(rendered, catalog, cache)
+        changed = {path: data for path, data in made.items() if self.published.get(path) != data}
+        for path, data in changed.items():
+            pdf.write_atomic(site / path, data)
+        self.published.update(made)
+        if changed:
+            log.info("PDFs up to date: replaced %s", ", ".join(sorted(changed)))
+
+    def wait_for_pdfs(self) -> None:
+        """Block until PDFs rendering in the background (under ``serve``) are in place."""
+        if self.background is not None:
+            self.background.wait()
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """The SCORM package is cut from the finished pages, so it is made last."""
@@ -214,6 +270,14 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
+
+
+def _with_form_extras(
+    rendered: list[tuple[pdf.PdfJob, bytes]], catalog: Catalog, cache: pdf.PdfCache | None
+) -> dict[str, bytes]:
+    """Rendered PDFs by path, with the form thumbnails and pack made from them."""
+    made = {job.path: data for job, data in rendered}
+    return made | dict(build.form_extras(made, catalog, cache))
 
 
 def _expand_sections(nav: Any, sections: dict[str, list[str]]) -> Any:

@@ -11,7 +11,7 @@ Markdown pass (with ``attr_list``) never sees the author's text as Markdown.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 import markdown as markdown_lib
@@ -60,8 +60,12 @@ def sanitise(html: str) -> str:
     )
 
 
+@lru_cache(maxsize=8192)
 def markdown(text: str | None) -> Markup:
-    """Author Markdown as sanitised HTML blocks (paragraphs, lists, tables)."""
+    """Author Markdown as sanitised HTML blocks (paragraphs, lists, tables).
+
+    Memoised: the same text is shown on its page, in PDFs and in exports.
+    """
     if not text:
         return Markup("")
     converter = _converter()

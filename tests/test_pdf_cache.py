@@ -4,6 +4,7 @@ byte-for-byte reproducible."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -144,3 +145,33 @@ def test_an_edit_rerenders_exactly_the_pdfs_that_depend_on_it(
     result = run_build(course, course / "site-edit")
     assert result.returncode == 0, result.stderr
     assert rendered(result.stderr) == expected
+
+
+def test_serve_rebuild_serves_old_pdfs_and_swaps_in_new_ones(tmp_path: Path) -> None:
+    """Under ``serve`` a rebuild does not wait for PDFs: it serves the previous
+    ones and replaces exactly those whose input changed once they are rendered."""
+    course = copy_course(tmp_path)
+    script = Path(__file__).with_name("serve_rebuild.py")
+    result = subprocess.run(
+        [sys.executable, str(script)], cwd=course, capture_output=True, text=True, timeout=900
+    )
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    steps = json.loads(result.stdout.strip().splitlines()[-1])
+    answers, form, book = "trainer/quizzes/ch01-answers.pdf", "forms/visit-plan.pdf", "handbook.pdf"
+    assert steps["served"] == steps["first"]
+    assert steps["after"][answers] != steps["first"][answers]
+    assert steps["after"][book] != steps["first"][book]
+    assert steps["after"][form] == steps["first"][form]
+    assert "PDFs up to date: replaced" in result.stderr
+
+
+def test_files_made_from_pdfs_are_cached_by_their_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = PdfCache(tmp_path)
+    made = [b"%PDF one"]
+    first = cache.derived("png", made, lambda: b"thumbnail")
+    monkeypatch.setattr(cache, "folder", tmp_path)
+    assert cache.derived("png", made, lambda: pytest.fail("made again")) == first
+    assert cache.derived("png", [b"%PDF two"], lambda: b"other") == b"other"
+    assert cache.derived("zip", made, lambda: b"archive") == b"archive"

@@ -26,8 +26,9 @@ Label = Annotated[Text, AfterValidator(_plain_label)]
 """A title, name or label: one line of plain text, never Markdown or HTML, so
 that it is safe in page titles, headings, navigation and PDF bookmarks."""
 
-ChapterId = Annotated[str, StringConstraints(pattern=r"^ch\d{2}$")]
-"""A chapter's file name without ``.md``, such as ``ch01``."""
+ChapterId = Annotated[str, StringConstraints(pattern=r"^ch\d{2,3}$")]
+"""A chapter's file name without ``.md``, such as ``ch01`` (``ch100`` and on for
+courses of more than 99 chapters)."""
 
 ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 """A content file's name without ``.yml``, such as ``visit-plan``."""
