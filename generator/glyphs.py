@@ -8,34 +8,61 @@ installed fonts' character sets (from fontconfig) before PDFs are made.
 
 from __future__ import annotations
 
+import bisect
 import shutil
 import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 
 from generator.errors import SourceError, excerpt
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """Code point ranges some installed font covers, merged and sorted."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def __contains__(self, code: int) -> bool:
+        index = bisect.bisect_right(self.starts, code) - 1
+        return index >= 0 and code <= self.ends[index]
+
+
 @cache
-def printable() -> frozenset[int] | None:
-    """Every code point some installed font covers; None when fontconfig is absent."""
+def printable() -> Coverage | None:
+    """Every code point some installed font covers; None when fontconfig is absent.
+
+    Kept as ranges: the fonts cover well over 100,000 code points.
+    """
     fc_list = shutil.which("fc-list")
     if not fc_list:
         return None
     listing = subprocess.run(
         [fc_list, "--format", "%{charset}\n"], capture_output=True, text=True, check=False
     ).stdout
-    covered: set[int] = set()
+    spans = []
     for span in listing.split():
         first, _, last = span.partition("-")
-        covered.update(range(int(first, 16), int(last or first, 16) + 1))
-    return frozenset(covered)
+        spans.append((int(first, 16), int(last or first, 16)))
+    starts: list[int] = []
+    ends: list[int] = []
+    for low, high in sorted(spans):
+        if ends and low <= ends[-1] + 1:
+            ends[-1] = max(ends[-1], high)
+        else:
+            starts.append(low)
+            ends.append(high)
+    return Coverage(tuple(starts), tuple(ends))
 
 
 def missing_glyphs(text: str, path: str) -> Iterator[SourceError]:
     """One warning per character of ``text`` (a source file) no font covers."""
     covered = printable()
     if covered is None:
+        return
+    if all(ord(char) in covered for char in set(text)):
         return
     reported: set[str] = set()
     for number, line in enumerate(text.splitlines(), start=1):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 
 from generator.attitudes import ATTITUDES, BY_LABEL
 from generator.catalog import Catalog, Item
@@ -21,6 +21,7 @@ def environment() -> Environment:
     """
     env = Environment(
         loader=PackageLoader("generator", "templates"),
+        bytecode_cache=FileSystemBytecodeCache(),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,

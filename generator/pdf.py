@@ -316,10 +316,14 @@ def _render_many(
 
 
 @dataclass
-class _Batch:
-    generation: int
+class Batch:
+    """PDFs to render in the background, and what to do with them."""
+
     make_jobs: Callable[[], Sequence[PdfJob]]
+    """Makes the jobs on the background thread: preparing print HTML takes time too."""
+    cache: PdfCache | None
     publish: Callable[[list[tuple[PdfJob, bytes]]], None]
+    generation: int = 0
 
 
 class BackgroundRenderer:
@@ -333,23 +337,19 @@ class BackgroundRenderer:
     the thread itself, so the server stays responsive.
     """
 
-    def __init__(self, cache: PdfCache | None, workers: int) -> None:
-        self.cache = cache
+    def __init__(self, workers: int) -> None:
         self.workers = workers or default_workers()
         self._generation = 0
-        self._queue: queue.Queue[_Batch | None] = queue.Queue()
+        self._queue: queue.Queue[Batch | None] = queue.Queue()
         self._pool: ProcessPoolExecutor | None = None
         self._thread = threading.Thread(target=self._run, name="pdf-background", daemon=True)
         self._thread.start()
 
-    def submit(
-        self,
-        make_jobs: Callable[[], Sequence[PdfJob]],
-        publish: Callable[[list[tuple[PdfJob, bytes]]], None],
-    ) -> None:
-        """Render ``make_jobs()`` and hand the PDFs to ``publish``, unless superseded."""
+    def submit(self, batch: Batch) -> None:
+        """Render the batch's jobs and hand the PDFs to its ``publish``, unless superseded."""
         self._generation += 1
-        self._queue.put(_Batch(self._generation, make_jobs, publish))
+        batch.generation = self._generation
+        self._queue.put(batch)
 
     def wait(self) -> None:
         """Block until every submitted batch is done."""
@@ -374,9 +374,9 @@ class BackgroundRenderer:
                 self._queue.task_done()
         self._queue.task_done()
 
-    def _render(self, batch: _Batch) -> None:
+    def _render(self, batch: Batch) -> None:
         if self._pool is None:
             self._pool = worker_pool(self.workers)
-        results = render_all(batch.make_jobs(), cache=self.cache, pool=self._pool)
+        results = render_all(batch.make_jobs(), cache=batch.cache, pool=self._pool)
         if batch.generation == self._generation:
             batch.publish(results)

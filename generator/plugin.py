@@ -51,6 +51,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.serving = False
         self.background: pdf.BackgroundRenderer | None = None
         self.published: dict[str, bytes] = {}
+        self.pending: pdf.Batch | None = None
+        """Under ``serve``: PDFs to render once this build is written."""
         """Under ``serve``: every PDF and file made from PDFs now in the site, by path."""
 
     @event_priority(100)
@@ -178,10 +180,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if self.serving and self.published.keys() >= self.pdf_files.keys():
             made = {path: self.published[path] for path in self.pdf_files}
             site = Path(config.site_dir)
-            if self.background is None:
-                self.background = pdf.BackgroundRenderer(cache, self.config.pdf_workers)
-            self.background.submit(
-                all_jobs, lambda results: self._publish(results, catalog, cache, site)
+            self.pending = pdf.Batch(
+                all_jobs, cache, lambda results: self._publish(results, catalog, cache, site)
             )
             log.info("PDFs: serving the previous ones while changed ones render in the background")
         else:
@@ -220,13 +220,21 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             self.background.wait()
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """The SCORM package is cut from the finished pages, so it is made last."""
+        """The SCORM package is cut from the finished pages, so it is made last.
+
+        Background PDFs start only now, so they do not slow the rebuild down.
+        """
         assert self.catalog is not None
         site = Path(config.site_dir)
         try:
             scorm.build(site, self.catalog, config.site_name, self.config.chapters_dir)
         except ContentError as exc:
             raise PluginError(f"SCORM package: {exc}") from None
+        if self.pending is not None:
+            if self.background is None:
+                self.background = pdf.BackgroundRenderer(self.config.pdf_workers)
+            self.background.submit(self.pending)
+            self.pending = None
 
     def _chapter(self, page: Page) -> str | None:
         """The chapter id of a chapter page, else None."""
