@@ -207,18 +207,23 @@ def synthesize(course: Path, factor: int) -> None:
             renamed[chapter.stem] = new_id
             text = chapter.read_text(encoding="utf-8")
             text = re.sub(r"^# 第\d+章", f"# 第{number}章", text, count=1, flags=re.MULTILINE)
+            text = re.sub(r"\.\./figures/([a-z0-9-]+)\.svg", rf"../figures/\1-{copy}.svg", text)
+            text = text.replace(f"图 {index}-", f"图 {number}-")  # figure numbers
             (course / "docs/chapters" / f"{new_id}.md").write_text(text, encoding="utf-8")
             nav_chapters.append(f"chapters/{new_id}.md")
         forms = {path.stem: f"{path.stem}-{copy}" for path in (course / "forms").glob("*.yml")}
-        for folder in ("quizzes", "forms", "cases"):
+        for folder in ("quizzes", "forms", "cases", "figures"):
             for path in sorted((course / folder).glob("*.yml")):
                 if re.search(r"-\d+$", path.stem):
                     continue
                 data = yaml.safe_load(path.read_text(encoding="utf-8"))
                 data["chapter"] = renamed[data["chapter"]]
-                data["title"] = f"{data['title']}（{copy + 1}）"
+                if folder != "figures":  # a figure's title is its alt text in the chapter
+                    data["title"] = f"{data['title']}（{copy + 1}）"
                 if folder == "cases" and "forms" in data:
                     data["forms"] = [forms.get(form, form) for form in data["forms"]]
+                for question in data.get("questions", []) if folder == "quizzes" else []:
+                    question["id"] = f"{question['id']}-x{copy}"  # unique across quizzes
                 target = course / folder / f"{path.stem}-{copy}.yml"
                 target.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     (course / "mkdocs.yml").write_text(
@@ -246,6 +251,8 @@ def same_pages(course: Path) -> str:
             target.write_text(output.content, encoding="utf-8")
     config = yaml.safe_load((course / PLAIN).read_text(encoding="utf-8"))
     config["docs_dir"] = "../docs-same-pages"
+    nav = yaml.safe_load((course / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    config["nav"] = generator_build.expand_sections(nav, generator_build.section_pages(catalog))
     config["extra_css"] = list(generator_build.STYLESHEETS)
     config["extra_javascript"] = list(generator_build.SCRIPTS)
     name = "bench/plain-same-pages.yml"

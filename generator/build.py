@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from generator import form_pack
 from generator.catalog import Catalog
@@ -85,6 +86,20 @@ def section_pages(catalog: Catalog) -> dict[str, list[str]]:
         + [item.page_path for item in catalog.of(kind.folder)]
         for kind in CONTENT_TYPES
     }
+
+
+def expand_sections(nav: Any, sections: dict[str, list[str]]) -> Any:
+    """Replace a section's landing page in the nav with the page and all its items."""
+    if isinstance(nav, list):
+        return [expand_sections(entry, sections) for entry in nav]
+    if isinstance(nav, dict):
+        return {
+            title: sections[value]
+            if isinstance(value, str) and value in sections
+            else expand_sections(value, sections)
+            for title, value in nav.items()
+        }
+    return nav
 
 
 def pages(catalog: Catalog, organisation: str = "") -> Iterator[Output]:

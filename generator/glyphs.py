@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -30,12 +31,24 @@ class Coverage:
         return index >= 0 and code <= self.ends[index]
 
 
-@cache
-def printable() -> Coverage | None:
-    """Every code point some installed font covers; None when fontconfig is absent.
+_ASKING = threading.Lock()
 
-    Kept as ranges: the fonts cover well over 100,000 code points.
-    """
+
+def prefetch() -> None:
+    """Start asking fontconfig on a thread: its answer takes a process and is
+    ready by the time the first check needs it."""
+    threading.Thread(target=printable, name="fontconfig", daemon=True).start()
+
+
+def printable() -> Coverage | None:
+    """Every code point some installed font covers; None when fontconfig is absent."""
+    with _ASKING:
+        return _coverage()
+
+
+@cache
+def _coverage() -> Coverage | None:
+    """Kept as merged ranges: the fonts cover well over 100,000 code points."""
     fc_list = shutil.which("fc-list")
     if not fc_list:
         return None

@@ -62,12 +62,21 @@ class PdfJob:
     """Whether ``<input>`` and ``<textarea>`` become fillable AcroForm fields."""
 
 
+PdfData = bytes | Path
+"""A PDF's bytes, or the cache file holding them: with a cache, a build keeps
+no PDF in memory, however large the course."""
+
+
 @dataclass(frozen=True)
 class Rendered:
     """A PDF and its page count, as rendered or as read back from the cache."""
 
-    pdf: bytes
+    pdf: PdfData
     pages: int
+
+
+def read(data: PdfData) -> bytes:
+    return data.read_bytes() if isinstance(data, Path) else data
 
 
 @cache
@@ -121,7 +130,7 @@ def render_pdf(job: PdfJob) -> bytes:
     """One PDF, rendered now in this process, its page limit checked."""
     rendered = _render(job.html, job.stylesheets, job.forms)
     _check_pages([(job, rendered)])
-    return rendered.pdf
+    return read(rendered.pdf)
 
 
 def _check_pages(results: Sequence[tuple[PdfJob, Rendered]]) -> None:
@@ -197,19 +206,22 @@ class PdfCache:
         self.folder = folder
 
     def get(self, key: str) -> Rendered | None:
-        meta = self.folder / f"{key}.json"
+        """The cached PDF (its file, not its bytes) and page count, if there is one."""
+        meta, pdf = self.folder / f"{key}.json", self.folder / f"{key}.pdf"
         try:
             pages = json.loads(meta.read_text(encoding="utf-8"))["pages"]
-            return Rendered((self.folder / f"{key}.pdf").read_bytes(), pages)
         except (OSError, ValueError, KeyError):
             return None
+        return Rendered(pdf, pages) if pdf.is_file() else None
 
-    def put(self, key: str, rendered: Rendered, path: str) -> None:
+    def put(self, key: str, rendered: Rendered, path: str) -> Rendered:
         """Store a PDF; the page count is written last, so a half-written entry is a miss."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.folder / f"{key}.pdf", rendered.pdf)
+        stored = self.folder / f"{key}.pdf"
+        write_atomic(stored, read(rendered.pdf))
         meta = json.dumps({"pages": rendered.pages, "path": path}).encode()
         write_atomic(self.folder / f"{key}.json", meta)
+        return Rendered(stored, rendered.pages)
 
     def derived(self, kind: str, sources: Sequence[bytes], make: Callable[[], bytes]) -> bytes:
         """A file made from rendered PDFs (a thumbnail, an archive), cached by their content."""
@@ -248,8 +260,10 @@ def render_all(
     cache: PdfCache | None = None,
     workers: int = 0,
     pool: Executor | None = None,
-) -> list[tuple[PdfJob, bytes]]:
-    """Every job's PDF, in job order: cached ones read back, the rest rendered in parallel.
+) -> list[tuple[PdfJob, PdfData]]:
+    """Every job's PDF, in job order: cached ones found, the rest rendered in parallel.
+
+    With a cache, each PDF is given as its cache file, without reading it.
 
     Logs one line per rendered PDF (``PDF 3/12 forms/visit-plan.pdf``). Page
     limits are checked for cached PDFs too; all violations are raised together.
@@ -272,9 +286,7 @@ def render_all(
     )
     for done, (index, rendered) in enumerate(rendered_now, start=1):
         log.info("PDF %d/%d %s", done, len(misses), jobs[index].path)
-        if cache:
-            cache.put(keys[index], rendered, jobs[index].path)
-        results[index] = rendered
+        results[index] = cache.put(keys[index], rendered, jobs[index].path) if cache else rendered
     ordered = [(job, results[index]) for index, job in enumerate(jobs)]
     _check_pages(ordered)
     return [(job, rendered.pdf) for job, rendered in ordered]
@@ -322,7 +334,7 @@ class Batch:
     make_jobs: Callable[[], Sequence[PdfJob]]
     """Makes the jobs on the background thread: preparing print HTML takes time too."""
     cache: PdfCache | None
-    publish: Callable[[list[tuple[PdfJob, bytes]]], None]
+    publish: Callable[[list[tuple[PdfJob, PdfData]]], None]
     generation: int = 0
 
 

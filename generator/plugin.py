@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator import build, figures, handbook, pdf, scorm, search
+from generator import build, figures, glyphs, handbook, pdf, scorm, search
 from generator.catalog import Catalog, load_catalog
 from generator.config import CourseConfig
 from generator.content_files import display_path
@@ -50,7 +50,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.synonyms: dict[str, str] = {}
         self.serving = False
         self.background: pdf.BackgroundRenderer | None = None
-        self.published: dict[str, bytes] = {}
+        self.published: dict[str, pdf.PdfData] = {}
         self.pending: pdf.Batch | None = None
         """Under ``serve``: PDFs to render once this build is written."""
         """Under ``serve``: every PDF and file made from PDFs now in the site, by path."""
@@ -58,6 +58,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Path(config.config_file_path).parent.resolve()
+        glyphs.prefetch()
         root = (self.project / self.config.content_root).resolve()
         docs_dir = Path(config.docs_dir)
         try:
@@ -117,7 +118,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         polyfills = config.extra.setdefault("polyfills", [])
         polyfills.extend(p for p in build.POLYFILLS if p not in polyfills)
         if config.nav:
-            config.nav = _expand_sections(config.nav, build.section_pages(self.catalog))
+            config.nav = build.expand_sections(config.nav, build.section_pages(self.catalog))
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -193,14 +194,16 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if self.serving:
             self.published = dict(made)
         for path, data in made.items():
-            self.pdf_files.pop(path).content_bytes = data
+            placeholder = self.pdf_files.pop(path)
+            files.remove(placeholder)
+            files.append(_generated(config, path, data, placeholder))
         for unused in self.pdf_files.values():
             files.remove(unused)
         return env
 
     def _publish(
         self,
-        rendered: list[tuple[pdf.PdfJob, bytes]],
+        rendered: list[tuple[pdf.PdfJob, pdf.PdfData]],
         catalog: Catalog,
         cache: pdf.PdfCache | None,
         site: Path,
@@ -209,7 +212,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         made = _with_form_extras(rendered, catalog, cache)
         changed = {path: data for path, data in made.items() if self.published.get(path) != data}
         for path, data in changed.items():
-            pdf.write_atomic(site / path, data)
+            pdf.write_atomic(site / path, pdf.read(data))
         self.published.update(made)
         if changed:
             log.info("PDFs up to date: replaced %s", ", ".join(sorted(changed)))
@@ -281,22 +284,16 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
 
 def _with_form_extras(
-    rendered: list[tuple[pdf.PdfJob, bytes]], catalog: Catalog, cache: pdf.PdfCache | None
-) -> dict[str, bytes]:
+    rendered: list[tuple[pdf.PdfJob, pdf.PdfData]], catalog: Catalog, cache: pdf.PdfCache | None
+) -> dict[str, pdf.PdfData]:
     """Rendered PDFs by path, with the form thumbnails and pack made from them."""
     made = {job.path: data for job, data in rendered}
-    return made | dict(build.form_extras(made, catalog, cache))
+    forms = {path: pdf.read(data) for path, data in made.items() if path.startswith("forms/")}
+    return made | dict(build.form_extras(forms, catalog, cache))
 
 
-def _expand_sections(nav: Any, sections: dict[str, list[str]]) -> Any:
-    """Replace a section's landing page in the nav with the page and all its items."""
-    if isinstance(nav, list):
-        return [_expand_sections(entry, sections) for entry in nav]
-    if isinstance(nav, dict):
-        return {
-            title: sections[value]
-            if isinstance(value, str) and value in sections
-            else _expand_sections(value, sections)
-            for title, value in nav.items()
-        }
-    return nav
+def _generated(config: MkDocsConfig, path: str, data: pdf.PdfData, placeholder: File) -> File:
+    """The file for a made PDF (or image, or archive): copied from the cache, or written."""
+    if isinstance(data, Path):
+        return File.generated(config, path, abs_src_path=str(data), inclusion=placeholder.inclusion)
+    return File.generated(config, path, content=data, inclusion=placeholder.inclusion)

@@ -8,12 +8,23 @@ import json
 import re
 import subprocess
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from generator.errors import ContentError
-from generator.pdf import PdfCache, PdfJob, cache_key, render_all
+from generator.pdf import (
+    BackgroundRenderer,
+    Batch,
+    PdfCache,
+    PdfData,
+    PdfJob,
+    cache_key,
+    read,
+    render_all,
+)
 from tests.conftest import copy_course, run_build
 
 PAGE = "<html><body><h1>第一页</h1><p style='break-before: page'>第二页</p></body></html>"
@@ -35,7 +46,9 @@ def test_key_changes_with_html_stylesheets_and_form_fields() -> None:
 
 def test_cached_pdf_needs_no_weasyprint_and_keeps_its_page_limit(tmp_path: Path) -> None:
     cache = PdfCache(tmp_path)
-    ((_, first),) = render_all([PdfJob("a.pdf", PAGE)], cache=cache, workers=1)
+    ((_, stored),) = render_all([PdfJob("a.pdf", PAGE)], cache=cache, workers=1)
+    assert isinstance(stored, Path) and stored.parent == tmp_path  # not kept in memory
+    first = read(stored)
     assert first.startswith(b"%PDF")
     with pytest.raises(ContentError, match=r"a\.pdf has 2 pages, more than the 1 declared"):
         render_all([PdfJob("a.pdf", PAGE, max_pages=1)], cache=cache, workers=1)
@@ -43,7 +56,7 @@ def test_cached_pdf_needs_no_weasyprint_and_keeps_its_page_limit(tmp_path: Path)
         "import sys; from pathlib import Path; from generator.pdf import *\n"
         f"out = render_all([PdfJob('a.pdf', {PAGE!r})], cache=PdfCache(Path({str(tmp_path)!r})))\n"
         "assert 'weasyprint' not in sys.modules, 'WeasyPrint imported'\n"
-        "sys.stdout.buffer.write(out[0][1])\n"
+        "sys.stdout.buffer.write(read(out[0][1]))\n"
     )
     again = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True)
     assert again.stdout == first
@@ -53,7 +66,7 @@ def test_parallel_rendering_gives_the_same_bytes_as_serial(tmp_path: Path) -> No
     jobs = [PdfJob(f"{n}.pdf", PAGE.replace("第一页", f"第{n}份")) for n in range(3)]
     serial = render_all(jobs, cache=PdfCache(tmp_path / "serial"), workers=1)
     parallel = render_all(jobs, cache=PdfCache(tmp_path / "parallel"), workers=2)
-    assert [pdf for _, pdf in serial] == [pdf for _, pdf in parallel]
+    assert [read(pdf) for _, pdf in serial] == [read(pdf) for _, pdf in parallel]
     assert [job.path for job, _ in parallel] == [job.path for job in jobs]
 
 
@@ -175,3 +188,27 @@ def test_files_made_from_pdfs_are_cached_by_their_content(
     assert cache.derived("png", made, lambda: pytest.fail("made again")) == first
     assert cache.derived("png", [b"%PDF two"], lambda: b"other") == b"other"
     assert cache.derived("zip", made, lambda: b"archive") == b"archive"
+
+
+def test_background_renderer_publishes_only_the_newest_batch(tmp_path: Path) -> None:
+    """A batch superseded while it renders still fills the cache but is not published."""
+    renderer = BackgroundRenderer(workers=1)
+    cache = PdfCache(tmp_path)
+    gate = threading.Event()
+    published: list[tuple[str, list[str]]] = []
+
+    def held_back() -> list[PdfJob]:
+        assert gate.wait(timeout=120)
+        return [PdfJob("a.pdf", PAGE)]
+
+    def publish(name: str) -> Callable[[list[tuple[PdfJob, PdfData]]], None]:
+        return lambda results: published.append((name, [job.path for job, _ in results]))
+
+    renderer.submit(Batch(held_back, cache, publish("old")))
+    newer = PdfJob("a.pdf", PAGE.replace("第一页", "新的一页"))
+    renderer.submit(Batch(lambda: [newer], cache, publish("new")))
+    gate.set()
+    renderer.wait()
+    renderer.close()
+    assert published == [("new", ["a.pdf"])]
+    assert cache.get(cache_key(newer)) is not None
