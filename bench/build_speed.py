@@ -42,7 +42,6 @@ ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).parent / "mkdocs"
 PLAIN = "bench/plain-mkdocs.yml"
 CONTENT = ("docs", "quizzes", "cases", "forms", "figures", "overrides", "mkdocs.yml", PLAIN)
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
@@ -57,8 +56,12 @@ def copy_course(target: Path) -> Path:
     return target
 
 
-def _tree_rss(root: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes."""
+def _tree_memory(root: int) -> tuple[int, int]:
+    """Memory of a process and all its descendants, and of the largest one, in bytes.
+
+    Proportional set size: pages the PDF workers share with the process they
+    were forked from are counted once, as the system sees them, not per process.
+    """
     parents: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -73,28 +76,32 @@ def _tree_rss(root: int) -> int:
         children = [pid for pid, ppid in parents.items() if ppid == parent]
         tree.update(children)
         frontier.extend(children)
-    total = 0
+    sizes = []
     for pid in tree:
         try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE
-        except (OSError, ValueError, IndexError):
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            sizes.append(int(re.search(r"^Pss:\s+(\d+) kB", rollup, re.M)[1]) * 1024)  # type: ignore[index]
+        except (OSError, ValueError, TypeError):
             continue
-    return total
+    return sum(sizes), max(sizes, default=0)
 
 
 def run(args: list[str], cwd: Path) -> tuple[float, int, str]:
-    """Wall time, peak memory of the process tree, and output of one command."""
+    """Wall time, peak memory of the process tree, and output of one command.
+
+    The peak of the largest single process is printed as it goes."""
     start = time.perf_counter()
     process = subprocess.Popen(
         args, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
-    peak = 0
+    peak = largest = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, largest
         while not done.is_set():
-            peak = max(peak, _tree_rss(process.pid))
+            total, biggest = _tree_memory(process.pid)
+            peak, largest = max(peak, total), max(largest, biggest)
             done.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -105,6 +112,10 @@ def run(args: list[str], cwd: Path) -> tuple[float, int, str]:
     sampler.join()
     if process.returncode:
         raise SystemExit(f"{' '.join(args)} failed:\n{output[-3000:]}")
+    print(
+        f"    peak {peak / 2**20:.0f} MiB, largest process {largest / 2**20:.0f} MiB",
+        file=sys.stderr,
+    )
     return elapsed, peak, output
 
 
@@ -369,7 +380,8 @@ def main() -> None:
                 )
             )
 
-    print(f"\nMedians of {args.runs} runs ({workers} cores); time, peak memory of the build:\n")
+    print(f"\nMedians of {args.runs} runs ({workers} cores); time, and peak memory of the")
+    print("build (proportional set size of the whole process tree):\n")
     print("| measurement | ours | baseline | ratio |")
     print("|---|---|---|---|")
     for cells in rows:
