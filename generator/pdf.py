@@ -4,7 +4,9 @@ A PDF depends only on its print HTML, its stylesheets, the font files, the
 WeasyPrint version and this module. Those inputs are hashed into a key; a PDF
 already rendered under that key is read from the cache, so an unchanged PDF
 costs a file read and WeasyPrint is not even imported when nothing changed.
-The rest are rendered by a pool of worker processes, one per core.
+The rest are rendered by a pool of worker processes, one per core; under
+``mkdocs serve`` a ``BackgroundRenderer`` does that on a thread of its own, so
+a rebuild need not wait.
 
 Output is reproducible: WeasyPrint writes no creation date unless the HTML
 asks for one and no file identifier unless told to, and nothing here adds any.

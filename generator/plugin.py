@@ -51,9 +51,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.serving = False
         self.background: pdf.BackgroundRenderer | None = None
         self.published: dict[str, pdf.PdfData] = {}
+        """Under ``serve``: every PDF and file made from PDFs now in the site, by path."""
         self.pending: pdf.Batch | None = None
         """Under ``serve``: PDFs to render once this build is written."""
-        """Under ``serve``: every PDF and file made from PDFs now in the site, by path."""
 
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
