@@ -8,7 +8,7 @@ form that looks fine on screen is still fillable with a pen.
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import Field, model_validator
 
@@ -117,7 +117,7 @@ class AreaField(FieldBase):
     row_mm: ClassVar[float] = 20.0
 
 
-SimpleField = Annotated[
+SIMPLE_FIELDS = (
     TextField
     | ChoiceField
     | TableField
@@ -125,9 +125,11 @@ SimpleField = Annotated[
     | DateField
     | NumberField
     | CheckboxField
-    | AreaField,
-    Field(discriminator="type"),
-]
+    | AreaField
+)
+"""The field types a repeat block may hold: every type but the repeat itself."""
+
+SimpleField = Annotated[SIMPLE_FIELDS, Field(discriminator="type")]
 
 
 class RepeatField(FieldBase):
@@ -139,30 +141,9 @@ class RepeatField(FieldBase):
     fields: list[SimpleField] = Field(min_length=1)
 
 
-FormField = Annotated[
-    TextField
-    | ChoiceField
-    | TableField
-    | SignatureField
-    | DateField
-    | NumberField
-    | CheckboxField
-    | AreaField
-    | RepeatField,
-    Field(discriminator="type"),
-]
+FormField = Annotated[SIMPLE_FIELDS | RepeatField, Field(discriminator="type")]
 
-FIELD_TYPES: tuple[type[FieldBase], ...] = (
-    TextField,
-    ChoiceField,
-    TableField,
-    SignatureField,
-    DateField,
-    NumberField,
-    CheckboxField,
-    AreaField,
-    RepeatField,
-)
+FIELD_TYPES: tuple[type[FieldBase], ...] = (*get_args(SIMPLE_FIELDS), RepeatField)
 """Every field type, for checks that must cover them all."""
 
 
