@@ -167,10 +167,12 @@ def question_banks(catalog: Catalog, course_title: str) -> Iterator[Output]:
 
 def glyph_warnings(catalog: Catalog) -> Iterator[SourceError]:
     """Characters in printed content that no installed font can draw."""
-    for kind in CONTENT_TYPES:
-        if kind.documents:
-            for item in catalog.of(kind.folder):
-                yield from missing_glyphs(item.source.text, item.source.path)
+    return missing_glyphs(
+        (item.source.text, item.source.path)
+        for kind in CONTENT_TYPES
+        if kind.documents
+        for item in catalog.of(kind.folder)
+    )
 
 
 FORM_PACK = "forms/all-forms.zip"

@@ -18,6 +18,10 @@ class CourseConfig(Config):
     figure_cache = opt.Type(str, default=".cache/figures")
     """Folder of drawn figures by content hash, relative to ``mkdocs.yml``; empty: no cache."""
     search_synonyms = opt.Type(str, default="includes/search-synonyms.txt")
+    search_terms = opt.Type(str, default="includes/search-terms.txt")
+    """jieba user dictionary for the search index (``词 频率 词性`` a line)."""
+    search_cache = opt.Type(str, default=".cache/search")
+    """Folder of the index's word cuts, relative to ``mkdocs.yml``; empty: no cache."""
     handbook_exercises = opt.Type(bool, default=True)
     """Print each chapter's quiz questions (without answers) in the handbook."""
     pdf_cache = opt.Type(str, default=".cache/pdf")

@@ -250,8 +250,7 @@ def expand(markdown: str, chapter: str, figures: FigureSet, svgs: dict[str, str]
 
 def glyph_warnings(figures: FigureSet) -> Iterator[SourceError]:
     """Characters in figure sources that no installed font can draw (they print as boxes)."""
-    for item in figures.items.values():
-        yield from missing_glyphs(item.source.text, item.source.path)
+    return missing_glyphs((item.source.text, item.source.path) for item in figures.items.values())
 
 
 def site_path(figure_id: str) -> str:

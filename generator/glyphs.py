@@ -12,7 +12,7 @@ import bisect
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -70,21 +70,31 @@ def _coverage() -> Coverage | None:
     return Coverage(tuple(starts), tuple(ends))
 
 
-def missing_glyphs(text: str, path: str) -> Iterator[SourceError]:
-    """One warning per character of ``text`` (a source file) no font covers."""
+def missing_glyphs(sources: Iterable[tuple[str, str]]) -> Iterator[SourceError]:
+    """One warning per character no font covers, per ``(text, path)`` source file.
+
+    The characters of all files are checked together: the course uses a few
+    thousand distinct ones, and only files holding a missing one are read again.
+    """
     covered = printable()
     if covered is None:
         return
-    if all(ord(char) in covered for char in set(text)):
+    files = list(sources)
+    characters: set[str] = set().union(*(text for text, _ in files))
+    missing = {char for char in characters if ord(char) not in covered and not char.isspace()}
+    if not missing:
         return
-    reported: set[str] = set()
-    for number, line in enumerate(text.splitlines(), start=1):
-        for char in line:
-            if char in reported or ord(char) in covered or char.isspace():
-                continue
-            reported.add(char)
-            message = (
-                f"'{char}' (U+{ord(char):04X}) in \u201c{excerpt(line.strip())}\u201d "
-                "is in no installed font and would print as an empty box"
-            )
-            yield SourceError(path, number, message)
+    for text, path in files:
+        if missing.isdisjoint(text):
+            continue
+        reported: set[str] = set()
+        for number, line in enumerate(text.splitlines(), start=1):
+            for char in line:
+                if char in reported or char not in missing:
+                    continue
+                reported.add(char)
+                message = (
+                    f"'{char}' (U+{ord(char):04X}) in \u201c{excerpt(line.strip())}\u201d "
+                    "is in no installed font and would print as an empty box"
+                )
+                yield SourceError(path, number, message)

@@ -106,6 +106,18 @@ def test_second_build_renders_no_pdf(second_build: tuple[Path, str]) -> None:
     assert re.search(r"PDFs: (\d+) of \1 from the cache, 0 to render", log)
 
 
+JIEBA_LOADED = "Prefix dict has been built"
+"""What jieba logs once it has loaded its dictionary."""
+
+
+def test_second_build_does_not_load_jiebas_dictionary(
+    first_build: tuple[Path, str], second_build: tuple[Path, str]
+) -> None:
+    """The search index's word cuts come from the cache (the index is the same bytes)."""
+    assert JIEBA_LOADED in first_build[1]
+    assert JIEBA_LOADED not in second_build[1]
+
+
 def test_builds_are_byte_for_byte_identical(
     site: Path, first_build: tuple[Path, str], second_build: tuple[Path, str]
 ) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import material
 import pytest
 
-from generator import search
+from generator import search, segments
 from generator.errors import ContentError
 from tests.conftest import ROOT
 from tests.content import chapters
@@ -97,3 +97,34 @@ def test_synonym_errors_name_file_and_line(tmp_path: Path) -> None:
     message = str(error.value)
     assert "docs/includes/search-synonyms.txt:3: not a 'term = alias' line" in message
     assert "docs/includes/search-synonyms.txt:4: '6Σ' is already listed on line 2" in message
+
+
+# The search index's word cuts, kept between builds.
+
+
+def test_segment_cache_gives_jiebas_words_and_reuses_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    terms = tmp_path / "search-terms.txt"
+    terms.write_text("客户温度计 20 n\n", encoding="utf-8")
+    text = "每周看一次客户温度计，再安排拜访。"
+    first = segments.SegmentCache(tmp_path / "cache", terms)
+    words = list(first.cut(text.encode("utf-8")))  # as Material calls it
+    assert "客户温度计" in words and "".join(words) == text
+    first.save()
+
+    def jieba_called(*args: object, **kwargs: object) -> list[str]:
+        raise AssertionError("jieba was asked again")
+
+    monkeypatch.setattr(segments, "JIEBA_CUT", jieba_called)
+    assert list(segments.SegmentCache(tmp_path / "cache", terms).cut(text)) == words
+
+    # Another dictionary cuts differently: its cache starts empty, and replaces the old file.
+    terms.write_text("温度计 20 n\n", encoding="utf-8")
+    changed = segments.SegmentCache(tmp_path / "cache", terms)
+    with pytest.raises(AssertionError, match="jieba was asked again"):
+        list(changed.cut(text))
+    monkeypatch.undo()
+    changed.cut(text)
+    changed.save()
+    assert [file.name for file in (tmp_path / "cache").iterdir()] == [changed.file.name]
