@@ -61,7 +61,12 @@ def renderer_version(figure: Figure) -> str:
     """The library that draws ``figure`` and its version, part of the cache key."""
     if isinstance(figure, Flow | Cycle | Relations | Matrix):
         return f"graphviz {_graphviz_version()}"
-    return f"matplotlib {version('matplotlib')}"
+    return f"matplotlib {_matplotlib_version()}"
+
+
+@cache
+def _matplotlib_version() -> str:
+    return version("matplotlib")
 
 
 def draw(figure: Figure, dot_template: Callable[[str, dict[str, Any]], str]) -> str:

@@ -26,6 +26,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -203,16 +204,24 @@ def _cached_drawing(figure: Figure, cache_dir: Path | None) -> str:
 
 def cache_key(figure: Figure) -> str:
     """A hash of everything a drawing depends on."""
+    digest = hashlib.sha256()
+    parts = [CACHE_FORMAT, drawing.renderer_version(figure), figure.model_dump_json()]
+    digest.update(json.dumps(parts, ensure_ascii=False).encode())
+    digest.update(_drawing_code_digest())
+    return digest.hexdigest()
+
+
+@cache
+def _drawing_code_digest() -> bytes:
+    """The drawing code and its templates, read once per process."""
     package = files("generator")
     code = [(package / "drawing.py").read_bytes(), (package / "attitudes.py").read_bytes()]
     templates = package / "templates" / "figures"
     code += [t.read_bytes() for t in sorted(templates.iterdir(), key=lambda t: t.name)]
     digest = hashlib.sha256()
-    parts = [CACHE_FORMAT, drawing.renderer_version(figure), figure.model_dump_json()]
-    digest.update(json.dumps(parts, ensure_ascii=False).encode())
     for blob in code:
         digest.update(hashlib.sha256(blob).digest())
-    return digest.hexdigest()
+    return digest.digest()
 
 
 def _render_dot(name: str, context: dict[str, object]) -> str:

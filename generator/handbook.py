@@ -72,12 +72,15 @@ def jobs(
     course_title: str,
     *,
     exercises: bool = True,
+    part_chapters: int = 0,
 ) -> list[PdfJob]:
     """The handbook and each chapter's PDF from the chapters' rendered HTML.
 
     ``pages`` maps a chapter id to its page body as the site renders it;
     chapters without one are left out. ``exercises`` prints each chapter's
-    quiz questions after it, without answers.
+    quiz questions after it, without answers. A course of more than
+    ``part_chapters`` chapters (0: no limit) has its handbook laid out in parts
+    of that many chapters, so rendering it needs bounded memory.
     """
     known = [cid for cid in catalog.chapters if cid in pages]
     chapters = [
@@ -93,9 +96,23 @@ def jobs(
         )
         for chapter in chapters
     ]
+
     # Last: assembling moves the chapters' elements into the handbook.
-    book = _assemble("handbook/handbook.html.j2", chapters, catalog, course_title, exercises)
-    return [_job(HANDBOOK_PDF, book), *handouts]
+    def book(part: list[Chapter], *, front: bool, back: bool, page_refs: bool = False) -> str:
+        frame = {"front": front, "back": back, "contents": chapters, "page_refs": page_refs}
+        return _assemble("handbook/handbook.html.j2", part, catalog, course_title, exercises, frame)
+
+    if 0 < part_chapters < len(chapters):
+        groups = [chapters[i : i + part_chapters] for i in range(0, len(chapters), part_chapters)]
+        parts = (
+            book([], front=True, back=False, page_refs=True),
+            *(book(group, front=False, back=False) for group in groups),
+            book([], front=False, back=True),
+        )
+        handbook = PdfJob(HANDBOOK_PDF, "", stylesheets=STYLESHEETS, forms=False, parts=parts)
+    else:
+        handbook = _job(HANDBOOK_PDF, book(chapters, front=True, back=True))
+    return [handbook, *handouts]
 
 
 def _alone(chapter: Chapter) -> Chapter:
@@ -115,7 +132,12 @@ def _job(path: str, html: str) -> PdfJob:
 
 
 def _assemble(
-    template: str, chapters: list[Chapter], catalog: Catalog, course_title: str, exercises: bool
+    template: str,
+    chapters: list[Chapter],
+    catalog: Catalog,
+    course_title: str,
+    exercises: bool,
+    frame_options: Mapping[str, object] | None = None,
 ) -> str:
     """Render the frame, then move each chapter's elements into its slot."""
     quizzes = {
@@ -133,6 +155,7 @@ def _assemble(
             exercises=exercises,
             glossary=catalog.glossary,
             course_title=course_title,
+            **(frame_options or {}),
         )
     )
     root = htmltree.parse(frame)

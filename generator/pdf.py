@@ -1,9 +1,10 @@
 """Turn print HTML into PDF with WeasyPrint: cached by content, misses rendered in parallel.
 
 A PDF depends only on its print HTML, its stylesheets, the font files, the
-WeasyPrint version and this module. Those inputs are hashed into a key; a PDF
-already rendered under that key is read from the cache, so an unchanged PDF
-costs a file read and WeasyPrint is not even imported when nothing changed.
+WeasyPrint and pypdf versions and this module (with ``pdf_parts``). Those
+inputs are hashed into a key; a PDF already rendered under that key is read
+from the cache, so an unchanged PDF costs a file read and WeasyPrint is not
+even imported when nothing changed.
 The rest are rendered by a pool of worker processes, one per core; under
 ``mkdocs serve`` a ``BackgroundRenderer`` does that on a thread of its own, so
 a rebuild need not wait.
@@ -33,6 +34,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from generator import pdf_parts
 from generator.errors import ContentError, SourceError
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,18 @@ class PdfJob:
     """Packaged stylesheets (``generator/styles/``) applied in this order."""
     forms: bool = True
     """Whether ``<input>`` and ``<textarea>`` become fillable AcroForm fields."""
+    parts: tuple[str, ...] = ()
+    """A long document as consecutive whole HTML documents (``html`` unused), laid
+    out one at a time and joined (see ``pdf_parts``). Read-only: no form fields."""
+
+    def __post_init__(self) -> None:
+        if self.parts and self.forms:
+            raise ValueError(f"{self.path}: a PDF made in parts cannot have form fields")
+
+    @property
+    def size(self) -> int:
+        """Characters of print HTML: the longest jobs are started first."""
+        return len(self.html) + sum(len(part) for part in self.parts)
 
 
 PdfData = bytes | Path
@@ -114,23 +128,35 @@ def _local_fetcher() -> Any:
     return LocalFetcher(allowed_protocols={"file", "data"})
 
 
-def _render(html: str, stylesheets: tuple[str, ...], forms: bool) -> Rendered:
-    """Render one PDF with the CJK font embedded (subset by HarfBuzz when available).
-
-    A module-level function of plain arguments, so worker processes can run it.
-    """
-    from weasyprint import HTML
+def _layout(html: str, stylesheets: tuple[str, ...], forms: bool, extra_css: str = "") -> Any:
+    """Lay out print HTML: a WeasyPrint ``Document``."""
+    from weasyprint import CSS, HTML
 
     sheets, font_config = _stylesheets(stylesheets)
-    document = HTML(
-        string=html, base_url=str(files("generator")), url_fetcher=_local_fetcher()
-    ).render(stylesheets=sheets, font_config=font_config, pdf_forms=forms)
-    return Rendered(document.write_pdf(pdf_forms=forms), len(document.pages))
+    if extra_css:
+        sheets = [*sheets, CSS(string=extra_css, font_config=font_config)]
+    return HTML(string=html, base_url=str(files("generator")), url_fetcher=_local_fetcher()).render(
+        stylesheets=sheets, font_config=font_config, pdf_forms=forms
+    )
+
+
+def _render(job: PdfJob) -> Rendered:
+    """Render one PDF with the CJK font embedded (subset by HarfBuzz when available).
+
+    A module-level function of a picklable job, so worker processes can run it.
+    """
+    if job.parts:
+        pdf, pages = pdf_parts.render(
+            job.parts, lambda html, css: _layout(html, job.stylesheets, False, css)
+        )
+        return Rendered(pdf, pages)
+    document = _layout(job.html, job.stylesheets, job.forms)
+    return Rendered(document.write_pdf(pdf_forms=job.forms), len(document.pages))
 
 
 def render_pdf(job: PdfJob) -> bytes:
     """One PDF, rendered now in this process, its page limit checked."""
-    rendered = _render(job.html, job.stylesheets, job.forms)
+    rendered = _render(job)
     _check_pages([(job, rendered)])
     return read(rendered.pdf)
 
@@ -171,10 +197,11 @@ def _font_fingerprint() -> str:
 @cache
 def _renderer_fingerprint() -> str:
     """Everything besides the HTML and stylesheets that shapes a PDF's bytes."""
-    code = (files("generator") / "pdf.py").read_bytes()
+    code = b"".join((files("generator") / name).read_bytes() for name in ("pdf.py", "pdf_parts.py"))
     parts = [
         CACHE_FORMAT,
         hashlib.sha256(code).hexdigest(),
+        version("pypdf"),
         version("weasyprint"),
         version("pydyf"),
         _font_fingerprint(),
@@ -195,6 +222,8 @@ def cache_key(job: PdfJob) -> str:
         str(job.forms),
         *(f"{name}\n{_stylesheet_text(name)}" for name in job.stylesheets),
         job.html,
+        f"{len(job.parts)} parts",
+        *job.parts,
     ):
         digest.update(part.encode())
         digest.update(b"\0")
@@ -282,7 +311,7 @@ def render_all(
             results[index] = hit
     log.info("PDFs: %d of %d from the cache, %d to render", len(results), len(jobs), len(misses))
     # Longest first, so the biggest document (the handbook) never starts last.
-    misses.sort(key=lambda index: -len(jobs[index].html))
+    misses.sort(key=lambda index: -jobs[index].size)
     rendered_now = _render_many(
         [jobs[index] for index in misses], misses, workers or default_workers(), pool
     )
@@ -314,17 +343,14 @@ def _render_many(
     """
     if pool is None and (workers <= 1 or len(jobs) <= 1):
         for tag, job in zip(tags, jobs, strict=True):
-            yield tag, _render(job.html, job.stylesheets, job.forms)
+            yield tag, _render(job)
         return
     if not jobs:
         return
     with ExitStack() as stack:
         if pool is None:
             pool = stack.enter_context(worker_pool(min(workers, len(jobs))))
-        futures = {
-            pool.submit(_render, job.html, job.stylesheets, job.forms): tag
-            for tag, job in zip(tags, jobs, strict=True)
-        }
+        futures = {pool.submit(_render, job): tag for tag, job in zip(tags, jobs, strict=True)}
         for future in as_completed(futures):
             yield futures[future], future.result()
 

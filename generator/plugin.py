@@ -1,7 +1,8 @@
 """The MkDocs plugin: hands the generator's pages, PDFs and assets to the build.
 
 Only this module knows MkDocs. Content is loaded, validated and rendered to
-pages in ``on_config``, before MkDocs cleans the site folder, so bad content
+pages in ``on_config`` (``course.py``; read back when the sources are those
+of an earlier build), before MkDocs cleans the site folder, so bad content
 leaves the last build intact. PDFs are registered in ``on_files`` (so links to
 them validate) and rendered in ``on_env``, after every page's HTML exists and
 before MkDocs writes files: the handbook and the chapter PDFs are made from the
@@ -22,13 +23,11 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator import build, figures, glyphs, handbook, pdf, scorm, search, segments
-from generator.catalog import Catalog, load_catalog
+from generator import build, course, figures, glyphs, handbook, pdf, scorm, search, segments
+from generator.catalog import Catalog
 from generator.config import CourseConfig
-from generator.content_files import display_path
 from generator.content_types import CONTENT_TYPES
-from generator.errors import ContentError, SourceError
-from generator.links import broken_links_in
+from generator.errors import ContentError
 from generator.moodle import notice_lines
 from generator.pages import HOME_SUMMARY_MARKER, render_chapter_resources, render_home_summary
 
@@ -48,6 +47,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.svgs: dict[str, str] = {}
         self.project = Path(".")
         self.synonyms: dict[str, str] = {}
+        self.course_key = ""
+        """Hash of everything the course was loaded from."""
         self.serving = False
         self.dirty = False
         self.segments: segments.SegmentCache | None = None
@@ -61,64 +62,30 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Path(config.config_file_path).parent.resolve()
         glyphs.prefetch()
-        root = (self.project / self.config.content_root).resolve()
         docs_dir = Path(config.docs_dir)
+        settings = course.Settings(
+            root=(self.project / self.config.content_root).resolve(),
+            docs_dir=docs_dir,
+            chapters_dir=self.config.chapters_dir,
+            glossary=self.config.glossary,
+            search_synonyms=self.config.search_synonyms,
+            search_terms=self.config.search_terms,
+            project=self.project,
+            site_name=config.site_name,
+            organisation=self.config.organisation,
+        )
         try:
-            self.catalog = load_catalog(
-                root,
-                docs_dir / self.config.chapters_dir,
-                docs_dir / self.config.glossary,
-                self.project,
-            )
-            organisation = self.config.organisation
-            self.pages = list(build.pages(self.catalog, organisation))
-            self.jobs = list(build.pdf_jobs(self.catalog, config.site_name, organisation))
-            self.pages += build.question_banks(self.catalog, config.site_name)
-            problems: list[SourceError] = []
-            try:
-                self.figures = figures.load_figures(
-                    root / figures.FOLDER,
-                    docs_dir / self.config.chapters_dir,
-                    self.catalog.chapters,
-                    self.project,
-                )
-            except ContentError as exc:
-                problems += exc.errors
-            generated = {page.path: page.origin for page in self.pages}
-            generated |= {job.path: job.origin.path for job in self.jobs if job.origin}
-            generated |= build.figure_paths(self.figures)
-            chapters_dir = self.config.chapters_dir
-            generated |= dict.fromkeys(
-                handbook.pdf_paths(self.catalog, chapters_dir), "the chapters"
-            )
-            generated |= build.form_extra_paths(self.catalog)
-            problems += build.hand_written_clashes(generated, docs_dir, self.project)
-            includes = (docs_dir / self.config.glossary).parent
-            problems += broken_links_in(docs_dir, includes, set(generated), self.project)
-            synonyms = docs_dir / self.config.search_synonyms
-            try:
-                self.synonyms = search.load_synonyms(synonyms, display_path(synonyms, self.project))
-            except ContentError as exc:
-                problems += exc.errors
-            terms = docs_dir / self.config.search_terms
-            if not terms.is_file():
-                problems.append(
-                    SourceError(display_path(terms, self.project), 1, "search dictionary not found")
-                )
-            if problems:
-                raise ContentError(problems)
-            search_cache = self.config.search_cache
+            cache = self._cache_folder(self.config.course_cache)
+            loaded, self.course_key = course.load_cached(settings, cache)
+            self.catalog, self.pages, self.jobs = loaded.catalog, loaded.pages, loaded.jobs
+            self.figures, self.synonyms = loaded.figures, loaded.synonyms
             self.segments = segments.SegmentCache(
-                self.project / search_cache if search_cache else None, terms
+                self._cache_folder(self.config.search_cache), docs_dir / self.config.search_terms
             )
             self.segments.install()
-            cache = self.project / self.config.figure_cache if self.config.figure_cache else None
-            self.svgs = figures.render_figures(self.figures, cache)
-            for warning in [
-                *build.glyph_warnings(self.catalog),
-                *figures.glyph_warnings(self.figures),
-            ]:
-                log.warning(str(warning))
+            self.svgs = figures.render_figures(
+                self.figures, self._cache_folder(self.config.figure_cache)
+            )
             for notice in notice_lines(self.catalog):
                 log.info(notice)
         except ContentError as exc:
@@ -132,6 +99,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if config.nav:
             config.nav = build.expand_sections(config.nav, build.section_pages(self.catalog))
         return config
+
+    def _cache_folder(self, option: str) -> Path | None:
+        """A cache folder option, relative to ``mkdocs.yml``; None when set empty."""
+        return self.project / option if option else None
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.catalog is not None
@@ -181,16 +152,43 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         Jinja's bytecode cache (about 0.4 s a build).
         """
         assert self.catalog is not None
+        # Checked here, not in on_config, so fontconfig's answer is ready by now.
+        for warning in [
+            *build.glyph_warnings(self.catalog),
+            *figures.glyph_warnings(self.figures),
+        ]:
+            log.warning(str(warning))
         env.bytecode_cache = FileSystemBytecodeCache()
         catalog, chapter_html, static_jobs = self.catalog, dict(self.chapter_html), self.jobs
-        cache_dir = self.config.pdf_cache
-        cache = pdf.PdfCache(self.project / cache_dir) if cache_dir else None
+        cache_dir = self._cache_folder(self.config.pdf_cache)
+        cache = pdf.PdfCache(cache_dir) if cache_dir else None
         site_name, chapters_dir = config.site_name, self.config.chapters_dir
         exercises = self.config.handbook_exercises
+        part_chapters = self.config.handbook_part_chapters
+
+        course_cache = self._cache_folder(self.config.course_cache)
+        key = course.derived_key(
+            self.course_key,
+            site_name,
+            chapters_dir,
+            f"{exercises} {part_chapters}",
+            *(f"{chapter}\0{html}" for chapter, html in sorted(chapter_html.items())),
+        )
 
         def all_jobs() -> list[pdf.PdfJob]:
-            return static_jobs + handbook.jobs(
-                chapter_html, catalog, chapters_dir, site_name, exercises=exercises
+            """The handbook's print HTML takes a while: it is kept for unchanged chapters."""
+            return static_jobs + course.remembered(
+                course_cache,
+                "handbook",
+                key,
+                lambda: handbook.jobs(
+                    chapter_html,
+                    catalog,
+                    chapters_dir,
+                    site_name,
+                    exercises=exercises,
+                    part_chapters=part_chapters,
+                ),
             )
 
         if self.serving and self.published.keys() >= self.pdf_files.keys():

@@ -4,6 +4,7 @@ running headers, every chapter's text, exercises without answers, links to them.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -14,6 +15,7 @@ from pypdf import PdfReader
 from generator import handbook
 from generator.catalog import Catalog, Item
 from generator.content_types import CONTENT_TYPES
+from tests.conftest import ROOT, copy_course, run_build
 from tests.content import chapters, heading, items, read
 
 TITLES = {chapter: heading(text) for chapter, text in chapters().items()}
@@ -36,6 +38,26 @@ def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
                 found.append((level, entry.title, reader.get_destination_page_number(entry) + 1))
 
     walk(reader.outline, 1)
+    return found
+
+
+def links(reader: PdfReader) -> list[tuple[int, tuple[int, ...], str, int | None]]:
+    """Every link as (page index, rectangle, target, page index an internal one leads to)."""
+    pages = {
+        name: reader.get_destination_page_number(dest)
+        for name, dest in reader.named_destinations.items()
+    }
+    found = []
+    for number, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots") or []:
+            link = annotation.get_object()
+            if link.get("/Subtype") != "/Link":
+                continue
+            rect = tuple(round(float(value)) for value in link["/Rect"])
+            if "/Dest" in link:
+                found.append((number, rect, str(link["/Dest"]), pages.get(str(link["/Dest"]))))
+            else:
+                found.append((number, rect, str(link["/A"]["/URI"]), None))
     return found
 
 
@@ -191,3 +213,29 @@ def test_links_stay_inside_the_document_or_become_text() -> None:
     assert 'href="#ch02-x"' not in one.html and "下一章" in one.html
     assert "quizzes" not in book.html and "自测" in book.html
     assert 'href="https://example.com/"' in book.html
+
+
+def test_a_handbook_made_in_parts_is_the_same_book(
+    site: Path, book: PdfReader, pages: list[str], tmp_path: Path
+) -> None:
+    """Laid out four chapters at a time and joined (how a long course's handbook is
+    made), the handbook has the same pages, numbers, contents, bookmarks and links."""
+    project = copy_course(tmp_path)
+    if (ROOT / ".cache" / "pdf").is_dir():  # the other PDFs come from the session's cache
+        shutil.copytree(ROOT / ".cache" / "pdf", project / ".cache" / "pdf")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\n  - course\n" in text
+    config.write_text(
+        text.replace("\n  - course\n", "\n  - course:\n      handbook_part_chapters: 4\n"),
+        encoding="utf-8",
+    )
+    result = run_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    assert "No anchor" not in result.stderr
+    parted = PdfReader(project / "site" / handbook.HANDBOOK_PDF)
+    assert [page.extract_text() for page in parted.pages] == pages
+    assert outline(parted) == outline(book)
+    assert links(parted) == links(book)
+    assert any(target == "ch11" and page < 5 for page, _, target, _ in links(parted))
+    assert parted.metadata == book.metadata
