@@ -1,0 +1,63 @@
+"""The loaded course is kept between builds under a hash of its sources: used while
+they are unchanged, loaded afresh after an edit, never kept when it has problems."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import course
+from generator.errors import ContentError
+
+
+def settings(project: Path) -> course.Settings:
+    return course.Settings(
+        root=project,
+        docs_dir=project / "docs",
+        chapters_dir="chapters",
+        glossary="includes/abbreviations.md",
+        search_synonyms="includes/search-synonyms.txt",
+        search_terms="includes/search-terms.txt",
+        project=project,
+        site_name="客户管理实务",
+        organisation="",
+    )
+
+
+def not_loaded(settings: course.Settings) -> course.Course:
+    raise AssertionError("the course was loaded again")
+
+
+def test_loaded_course_is_used_until_a_source_changes(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = project / ".cache" / "course"
+    first, key = course.load_cached(settings(project), folder)
+    monkeypatch.setattr(course, "load", not_loaded)
+    again, same_key = course.load_cached(settings(project), folder)
+    assert same_key == key
+    assert again.pages == first.pages and again.jobs == first.jobs
+
+    quiz = project / "quizzes" / "ch01.yml"
+    quiz.write_text(
+        quiz.read_text(encoding="utf-8").replace("考一考你", "新版考一考你", 1), "utf-8"
+    )
+    with pytest.raises(AssertionError, match="loaded again"):
+        course.load_cached(settings(project), folder)
+    monkeypatch.undo()
+    edited, new_key = course.load_cached(settings(project), folder)
+    assert new_key != key
+    assert any(
+        "新版" in str(page.content) for page in edited.pages if page.path == "quizzes/ch01.md"
+    )
+    assert [path.name for path in folder.iterdir()] == [f"course-{new_key}.pickle"]
+
+
+def test_a_course_with_problems_is_not_kept(project: Path) -> None:
+    quiz = project / "quizzes" / "ch01.yml"
+    quiz.write_text(quiz.read_text(encoding="utf-8").replace("questions:", "question:", 1), "utf-8")
+    folder = project / ".cache" / "course"
+    with pytest.raises(ContentError):
+        course.load_cached(settings(project), folder)
+    assert not folder.exists() or not any(folder.iterdir())
