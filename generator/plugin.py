@@ -238,8 +238,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """The SCORM package is cut from the finished pages, so it is made last.
 
-        The search index's word cuts are saved for the next build. Background
-        PDFs start only now, so they do not slow the rebuild down.
+        The search index's word cuts are saved for the next build (under
+        ``serve``, jieba is loaded meanwhile for the next edit's new text).
+        Background PDFs start only now, so they do not slow the rebuild down.
         """
         assert self.catalog is not None and self.segments is not None
         self.segments.save(keep_unused=self.dirty)
@@ -248,6 +249,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             scorm.build(site, self.catalog, config.site_name, self.config.chapters_dir)
         except ContentError as exc:
             raise PluginError(f"SCORM package: {exc}") from None
+        if self.serving:
+            self.segments.warm_up()
         if self.pending is not None:
             if self.background is None:
                 self.background = pdf.BackgroundRenderer(self.config.pdf_workers)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,7 @@ JIEBA_CUT = jieba.cut
 
 _user_dicts_loaded: set[str] = set()
 """User dictionaries (by content hash) already added to jieba in this process."""
+_LOADING = threading.Lock()
 
 
 class SegmentCache:
@@ -55,12 +57,24 @@ class SegmentCache:
         """jieba's words for ``text``, cut only if no earlier build cut it."""
         words = self.known.get(text)
         if words is None:
-            if self.terms_key not in _user_dicts_loaded:
-                jieba.load_userdict(str(self.user_dict))
-                _user_dicts_loaded.add(self.terms_key)
+            self._load_jieba()
             words = list(JIEBA_CUT(text))
         self.used[text] = words
         return words
+
+    def _load_jieba(self) -> None:
+        """jieba's dictionary and the course's, once per process."""
+        with _LOADING:
+            if self.terms_key not in _user_dicts_loaded:
+                jieba.load_userdict(str(self.user_dict))
+                _user_dicts_loaded.add(self.terms_key)
+
+    def warm_up(self) -> None:
+        """Load jieba on a thread, so the next rebuild that cuts new text need not wait.
+
+        For ``mkdocs serve``: the author's next edit comes seconds after a build.
+        """
+        threading.Thread(target=self._load_jieba, name="jieba", daemon=True).start()
 
     def cut(
         self,
