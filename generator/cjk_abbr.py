@@ -7,12 +7,20 @@ marked on its first use in a page's body text only (never in headings, which
 also feed the table of contents), so tooltips help without cluttering. Marked
 terms take keyboard focus, which opens Material's tooltip (``content.tooltips``)
 from the keyboard and, on a phone, with a tap.
+
+``glossary_file`` gives every page the definitions of a file of
+``*[term]: definition`` lines, read once, as if the file were appended to each
+page: appended, its 44 lines are parsed again as Markdown blocks on every page
+(about 5 ms a page).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import xml.etree.ElementTree as etree
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from markdown import Markdown
@@ -70,9 +78,28 @@ def _unwrap(abbr: etree.Element, parent: etree.Element) -> None:
 class CjkAbbrExtension(AbbrExtension):
     abbrs: dict[str, str]
 
+    def __init__(self, **kwargs: Any) -> None:
+        self.glossary_file: str = kwargs.pop("glossary_file", "")
+        """A file of ``*[term]: definition`` lines that every page gets."""
+        super().__init__(**kwargs)
+
     def extendMarkdown(self, md: Markdown) -> None:
+        if self.glossary_file:
+            stat = os.stat(self.glossary_file)
+            self.load_glossary(_definitions(self.glossary_file, stat.st_mtime_ns, stat.st_size))
         super().extendMarkdown(md)
         md.treeprocessors.register(CjkAbbrTreeprocessor(md, self.abbrs), "abbr", 7)
+
+
+@lru_cache(maxsize=4)
+def _definitions(path: str, mtime_ns: int, size: int) -> dict[str, str]:
+    """The file's definitions, as Python-Markdown's own abbreviation syntax reads them.
+
+    MkDocs makes a Markdown converter per page; the file is read once per version.
+    """
+    extension = CjkAbbrExtension()
+    Markdown(extensions=[extension]).convert(Path(path).read_text(encoding="utf-8"))
+    return dict(extension.abbrs)
 
 
 def makeExtension(**kwargs: Any) -> CjkAbbrExtension:

@@ -33,6 +33,9 @@ from generator.pages import HOME_SUMMARY_MARKER, render_chapter_resources, rende
 
 log = logging.getLogger("mkdocs.plugins.course")
 
+ABBREVIATIONS = "generator.cjk_abbr"
+"""Our abbreviation extension: every page gets the glossary's terms as tooltips."""
+
 
 class CoursePlugin(BasePlugin[CourseConfig]):
     supports_multiple_instances = False
@@ -98,6 +101,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         polyfills.extend(p for p in build.POLYFILLS if p not in polyfills)
         if config.nav:
             config.nav = build.expand_sections(config.nav, build.section_pages(self.catalog))
+        if ABBREVIATIONS in config.markdown_extensions:
+            options = config.mdx_configs.setdefault(ABBREVIATIONS, {})
+            options.setdefault("glossary_file", str(docs_dir / self.config.glossary))
         return config
 
     def _cache_folder(self, option: str) -> Path | None:

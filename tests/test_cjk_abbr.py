@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import markdown
+
+from generator.cjk_abbr import CjkAbbrExtension
 
 GLOSSARY = "\n\n*[意向客户]: 有购买意向的客户\n*[CRM]: 客户关系管理\n"
 
@@ -34,3 +38,18 @@ def test_first_use_may_be_nested_in_emphasis() -> None:
     html = render("**意向客户**是重点，意向客户要跟进。")
     assert '<strong><abbr tabindex="0" title="有购买意向的客户">意向客户</abbr></strong>' in html
     assert "</strong>是重点，意向客户要跟进" in html
+
+
+def test_glossary_file_gives_every_page_its_terms(tmp_path: Path) -> None:
+    """What the site uses: the file's definitions, as if appended to each page."""
+    glossary = tmp_path / "abbreviations.md"
+    glossary.write_text(GLOSSARY.strip() + "\n", encoding="utf-8")
+    extensions = [CjkAbbrExtension(glossary_file=str(glossary))]
+    for text in ("每位意向客户都要跟进。", "# 标题\n\n用 CRM 记录意向客户。"):
+        assert markdown.markdown(text, extensions=extensions) == render(text)
+    # An edited file is read again.
+    glossary.write_text("*[意向客户]: 已表示兴趣的客户\n", encoding="utf-8")
+    html = markdown.markdown(
+        "每位意向客户都要跟进。", extensions=[CjkAbbrExtension(glossary_file=str(glossary))]
+    )
+    assert 'title="已表示兴趣的客户"' in html
