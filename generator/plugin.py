@@ -52,6 +52,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.synonyms: dict[str, str] = {}
         self.course_key = ""
         """Hash of everything the course was loaded from."""
+        self.settings: course.Settings | None = None
+        self.warmed = False
+        """Under ``serve``: whether the session's caches in memory were filled."""
         self.serving = False
         self.dirty = False
         self.segments: segments.SegmentCache | None = None
@@ -80,6 +83,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         try:
             cache = self._cache_folder(self.config.course_cache)
             loaded, self.course_key = course.load_cached(settings, cache)
+            self.settings = settings
             self.catalog, self.pages, self.jobs = loaded.catalog, loaded.pages, loaded.jobs
             self.figures, self.synonyms = loaded.figures, loaded.synonyms
             self.segments = segments.SegmentCache(
@@ -147,6 +151,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if self.background is not None:
             self.background.close()
         self.background, self.serving, self.published = None, False, {}
+        self.warmed = False
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         """Render every PDF (cached ones are read back) now that the chapters' HTML exists.
@@ -244,8 +249,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """The SCORM package is cut from the finished pages, so it is made last.
 
-        The search index's word cuts are saved for the next build (under
-        ``serve``, jieba is loaded meanwhile for the next edit's new text).
+        The search index's word cuts are saved for the next build. Under
+        ``serve``, after the session's first build, jieba and the course are
+        loaded on threads meanwhile, so the first edit's rebuild need not.
         Background PDFs start only now, so they do not slow the rebuild down.
         """
         assert self.catalog is not None and self.segments is not None
@@ -255,8 +261,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             scorm.build(site, self.catalog, config.site_name, self.config.chapters_dir)
         except ContentError as exc:
             raise PluginError(f"SCORM package: {exc}") from None
-        if self.serving:
+        if self.serving and not self.warmed and self.settings is not None:
             self.segments.warm_up()
+            course.warm_up(self.settings)
+            self.warmed = True
         if self.pending is not None:
             if self.background is None:
                 self.background = pdf.BackgroundRenderer(self.config.pdf_workers)
