@@ -275,7 +275,7 @@ class PdfCache:
 def write_atomic(target: Path, data: bytes) -> None:
     """Replace ``target`` in one step, so a reader never sees half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}")
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
     temporary.write_bytes(data)
     os.replace(temporary, target)
 

@@ -11,7 +11,8 @@ Markdown pass (with ``attr_list``) never sees the author's text as Markdown.
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+import threading
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import markdown as markdown_lib
@@ -32,10 +33,20 @@ LABEL_FORBIDDEN = re.compile(r"[<>{}]|&(#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.I
 and entity references that Material's ``striptags`` would turn back into tags."""
 
 
-@cache
+_per_thread = threading.local()
+
+
 def _converter() -> markdown_lib.Markdown:
-    """Plain Python-Markdown: no attr_list or md_in_html, so no attributes."""
-    return markdown_lib.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+    """Plain Python-Markdown: no attr_list or md_in_html, so no attributes.
+
+    One per thread: a converter holds state while it converts, and under
+    ``mkdocs serve`` background threads render author text too.
+    """
+    converter: markdown_lib.Markdown | None = getattr(_per_thread, "converter", None)
+    if converter is None:
+        converter = markdown_lib.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+        _per_thread.converter = converter
+    return converter
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+import threading
 from html.parser import HTMLParser
 
 import pytest
@@ -156,3 +158,38 @@ def test_sanitiser_property_no_script_survives(text: str) -> None:
 @given(st.text(max_size=200))
 def test_sanitiser_property_any_text(text: str) -> None:
     assert_inert(str(markdown(text)))
+
+
+def test_author_markdown_is_converted_correctly_from_several_threads() -> None:
+    """Under ``mkdocs serve`` background threads render author text while a rebuild does."""
+    texts = [
+        [
+            f"第 {worker} 组第 {n} 条：**重点**\n\n- 甲{n}\n- 乙{worker}\n\n| 列 |\n|---|\n| {n} |"
+            for n in range(150)
+        ]
+        for worker in range(6)
+    ]
+    results: dict[int, list[str]] = {}
+
+    def convert(worker: int) -> None:
+        results[worker] = [str(markdown(source)) for source in texts[worker]]
+
+    threads = [threading.Thread(target=convert, args=(worker,)) for worker in range(6)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, as a busy server might
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    for worker, sources in enumerate(texts):
+        for source, html in zip(sources, results[worker], strict=True):
+            n = source.split("第 ")[2].split(" ")[0]
+            assert (
+                f"<td>{n}</td>" in html
+                and f"乙{worker}" in html
+                and "<strong>重点</strong>" in html
+            )
+            assert html.count("<table>") == 1 and html.count("<ul>") == 1
