@@ -25,12 +25,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from generator import build, figures, handbook, search
+from generator.cache_files import drop_others, write_atomic
 from generator.catalog import Catalog, load_catalog
 from generator.content_files import display_path
 from generator.content_types import CONTENT_TYPES
 from generator.errors import ContentError, SourceError
 from generator.links import broken_links_in
-from generator.pdf import PdfJob, write_atomic
+from generator.pdf import PdfJob
 
 T = TypeVar("T")
 
@@ -148,19 +149,8 @@ def remembered(folder: Path | None, name: str, key: str, make: Callable[[], T]) 
         pass
     result = make()
     write_atomic(stored, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    for stale in folder.glob(f"{name}-*.pickle"):
-        if stale != stored:
-            stale.unlink(missing_ok=True)
+    drop_others(stored, f"{name}-*.pickle")
     return result
-
-
-def derived_key(*parts: str) -> str:
-    """A key for something made from the course and more (such as the chapters' HTML)."""
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode())
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 def input_key(settings: Settings) -> str:

@@ -31,6 +31,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from generator import drawing
+from generator.cache_files import write_atomic
 from generator.content_files import content_sources, display_path
 from generator.errors import ContentError, SourceError, excerpt
 from generator.glyphs import missing_glyphs
@@ -195,10 +196,7 @@ def _cached_drawing(figure: Figure, cache_dir: Path | None) -> str:
         return cached.read_text(encoding="utf-8")
     svg = drawing.draw(figure, _render_dot)
     if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(".tmp")
-        partial.write_text(svg, encoding="utf-8")
-        partial.replace(cached)
+        write_atomic(cached, svg.encode("utf-8"))
     return svg
 
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import pdf_parts
+from generator.cache_files import key_of, write_atomic
 from generator.errors import ContentError, SourceError
 
 log = logging.getLogger(__name__)
@@ -216,18 +217,14 @@ def _stylesheet_text(name: str) -> str:
 
 def cache_key(job: PdfJob) -> str:
     """The content address of a job's PDF: a hash of everything it is rendered from."""
-    digest = hashlib.sha256()
-    for part in (
+    return key_of(
         _renderer_fingerprint(),
         str(job.forms),
         *(f"{name}\n{_stylesheet_text(name)}" for name in job.stylesheets),
         job.html,
         f"{len(job.parts)} parts",
         *job.parts,
-    ):
-        digest.update(part.encode())
-        digest.update(b"\0")
-    return digest.hexdigest()
+    )
 
 
 class PdfCache:
@@ -247,7 +244,6 @@ class PdfCache:
 
     def put(self, key: str, rendered: Rendered, path: str) -> Rendered:
         """Store a PDF; the page count is written last, so a half-written entry is a miss."""
-        self.folder.mkdir(parents=True, exist_ok=True)
         stored = self.folder / f"{key}.pdf"
         write_atomic(stored, read(rendered.pdf))
         meta = json.dumps({"pages": rendered.pages, "path": path}).encode()
@@ -264,20 +260,11 @@ class PdfCache:
             return path.read_bytes()
         except OSError:
             data = make()
-            self.folder.mkdir(parents=True, exist_ok=True)
             write_atomic(path, data)
             return data
 
     def clear(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Replace ``target`` in one step, so a reader never sees half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
 
 
 def default_workers() -> int:

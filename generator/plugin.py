@@ -24,6 +24,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from generator import build, course, figures, glyphs, handbook, pdf, scorm, search, segments
+from generator.cache_files import key_of, write_atomic
 from generator.catalog import Catalog
 from generator.config import CourseConfig
 from generator.content_types import CONTENT_TYPES
@@ -178,7 +179,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         part_chapters = self.config.handbook_part_chapters
 
         course_cache = self._cache_folder(self.config.course_cache)
-        key = course.derived_key(
+        key = key_of(
             self.course_key,
             site_name,
             chapters_dir,
@@ -236,7 +237,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         made = _with_form_extras(rendered, catalog, cache)
         changed = {path: data for path, data in made.items() if self.published.get(path) != data}
         for path, data in changed.items():
-            pdf.write_atomic(site / path, pdf.read(data))
+            write_atomic(site / path, pdf.read(data))
         self.published.update(made)
         if changed:
             log.info("PDFs up to date: replaced %s", ", ".join(sorted(changed)))

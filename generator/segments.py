@@ -19,7 +19,7 @@ from pathlib import Path
 
 import jieba
 
-from generator.pdf import write_atomic
+from generator.cache_files import drop_others, write_atomic
 
 JIEBA_CUT = jieba.cut
 """jieba's own cut, which the cache calls for a text it has not seen."""
@@ -105,6 +105,4 @@ class SegmentCache:
         if keep != self.known:
             data = json.dumps(keep, ensure_ascii=False, separators=(",", ":"))
             write_atomic(self.file, data.encode("utf-8"))
-        for stale in self.file.parent.glob("segments-*.json"):
-            if stale != self.file:
-                stale.unlink(missing_ok=True)
+        drop_others(self.file, "segments-*.json")
