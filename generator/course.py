@@ -24,7 +24,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TypeVar
 
-from generator import build, figures, handbook, search
+from generator import build, figures, handbook, ids, search
 from generator.cache_files import drop_others, write_atomic
 from generator.catalog import Catalog, load_catalog
 from generator.content_files import display_path
@@ -90,11 +90,18 @@ def load(settings: Settings) -> Course:
         )
     except ContentError as exc:
         problems += exc.errors
-    generated = {page.path: page.origin for page in pages}
-    generated |= {job.path: job.origin.path for job in jobs if job.origin}
-    generated |= build.figure_paths(figure_set)
-    generated |= dict.fromkeys(handbook.pdf_paths(catalog, settings.chapters_dir), "the chapters")
-    generated |= build.form_extra_paths(catalog)
+    figure_sources = build.figure_paths(figure_set)
+    outputs = [(page.path, page.origin) for page in pages]
+    outputs += [(job.path, job.origin.path if job.origin else "the generator") for job in jobs]
+    outputs += figure_sources.items()
+    chapter_pdfs = handbook.pdf_paths(catalog, settings.chapters_dir)
+    outputs += [(path, "the chapters") for path in chapter_pdfs]
+    outputs += build.form_extra_paths(catalog).items()
+    sources = {item.source.path for items in catalog.items.values() for item in items}
+    problems += ids.output_path_problems(outputs, sources | set(figure_sources.values()))
+    documents = [(page.path, page.content) for page in pages if isinstance(page.content, str)]
+    problems += ids.html_id_problems(documents + [(job.path, job.html) for job in jobs], catalog)
+    generated = dict(outputs)
     problems += build.hand_written_clashes(generated, docs_dir, settings.project)
     includes = (docs_dir / settings.glossary).parent
     problems += broken_links_in(docs_dir, includes, set(generated), settings.project)
