@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import pickle
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -29,7 +30,7 @@ from generator.cache_files import drop_others, write_atomic
 from generator.catalog import Catalog, load_catalog
 from generator.content_files import display_path
 from generator.content_types import CONTENT_TYPES
-from generator.errors import ContentError, SourceError
+from generator.errors import ContentError, SourceError, excerpt
 from generator.links import broken_links_in
 from generator.pdf import PdfJob
 
@@ -54,6 +55,8 @@ class Settings:
     """The folder of ``mkdocs.yml``: messages name files relative to it."""
     site_name: str
     organisation: str
+    config_file: str = "mkdocs.yml"
+    """The configuration's file name, relative to ``project``: settings' errors name it."""
 
 
 @dataclass
@@ -70,12 +73,18 @@ class Course:
 def load(settings: Settings) -> Course:
     """Load and check every source; ``ContentError`` lists every problem found."""
     docs_dir = settings.docs_dir
-    catalog = load_catalog(
-        settings.root,
-        docs_dir / settings.chapters_dir,
-        docs_dir / settings.glossary,
-        settings.project,
-    )
+    setting_problems = list(_setting_problems(settings))
+    try:
+        catalog = load_catalog(
+            settings.root,
+            docs_dir / settings.chapters_dir,
+            docs_dir / settings.glossary,
+            settings.project,
+        )
+    except ContentError as exc:
+        raise ContentError([*setting_problems, *exc.errors]) from None
+    if setting_problems:
+        raise ContentError(setting_problems)
     pages = list(build.pages(catalog, settings.organisation))
     jobs = list(build.pdf_jobs(catalog, settings.site_name, settings.organisation))
     pages += build.question_banks(catalog, settings.site_name)
@@ -112,13 +121,48 @@ def load(settings: Settings) -> Course:
     except ContentError as exc:
         problems += exc.errors
     terms = docs_dir / settings.search_terms
-    if not terms.is_file():
-        problems.append(
-            SourceError(display_path(terms, settings.project), 1, "search dictionary not found")
-        )
+    try:
+        search.check_terms(terms, display_path(terms, settings.project))
+    except ContentError as exc:
+        problems += exc.errors
     if problems:
         raise ContentError(problems)
     return Course(catalog, pages, jobs, figure_set, synonyms)
+
+
+MAX_ORGANISATION_LENGTH = 30
+"""The longest ``organisation`` (the company name at the head of every form): 30 of
+the widest characters it may hold still fit on the head's one line of a portrait
+form (38 push a one-page form onto two)."""
+NOT_ORGANISATION = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5eA-Za-z0-9 ()&.,'·-]")
+"""What a company name is not written with. It may hold Chinese characters,
+full-width forms, ASCII letters and digits, spaces and a little punctuation,
+none wider than a Chinese character, so the length limit is a width limit."""
+
+
+def _setting_problems(settings: Settings) -> Iterator[SourceError]:
+    """The plugin options that reach pages, checked like content, at their line in
+    the configuration file."""
+    value = settings.organisation
+    problem = None
+    if len(value) > MAX_ORGANISATION_LENGTH:
+        problem = f"is longer than {MAX_ORGANISATION_LENGTH} characters"
+    elif bad := NOT_ORGANISATION.search(value):
+        problem = f"must not contain {bad.group()!r} (U+{ord(bad.group()):04X})"
+    if problem:
+        where = _option_line(settings.project / settings.config_file, "organisation")
+        message = f"course plugin option 'organisation' “{excerpt(value)}” {problem}"
+        yield SourceError(settings.config_file, where, message)
+
+
+def _option_line(config_file: Path, name: str) -> int:
+    """The line of option ``name`` in the configuration file, or 1."""
+    try:
+        text = config_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 1
+    match = re.search(rf"^[ \t-]*{re.escape(name)}[ \t]*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
 def load_cached(settings: Settings, folder: Path | None) -> tuple[Course, str]:
