@@ -163,8 +163,8 @@ def figure_files(svgs: dict[str, str]) -> Iterator[Output]:
 
 def question_banks(catalog: Catalog, course_title: str) -> Iterator[Output]:
     """The Moodle XML question banks for the trainer area."""
-    for name, xml in banks(catalog, course_title):
-        yield Output(f"{BANK_DIR}/{name}.xml", xml)
+    for name, xml, origin in banks(catalog, course_title):
+        yield Output(f"{BANK_DIR}/{name}.xml", xml, origin)
 
 
 def glyph_warnings(catalog: Catalog) -> Iterator[SourceError]:

@@ -61,7 +61,7 @@ def clashes(made: Iterable[Made], what: str, where: str) -> Iterator[SourceError
     first: dict[str, Made] = {}
     for item in made:
         earlier = first.setdefault(item.name, item)
-        if earlier is item or earlier.origin == item.origin:
+        if earlier is item or (item.origin is not None and earlier.origin == item.origin):
             continue
         here, there = (item, earlier) if item.origin else (earlier, item)
         if here.origin is None:

@@ -176,8 +176,9 @@ def render_bank(items: list[Item], catalog: Catalog, course_title: str) -> str:
     )
 
 
-def banks(catalog: Catalog, course_title: str) -> Iterator[tuple[str, str]]:
-    """(name, XML) of every question bank: one per quiz, then the whole course.
+def banks(catalog: Catalog, course_title: str) -> Iterator[tuple[str, str, str]]:
+    """(name, XML, what it is made from) of every question bank: one per quiz, then
+    the whole course.
 
     Each is parsed back, so a bank Moodle could not import fails the build.
     """
@@ -185,10 +186,10 @@ def banks(catalog: Catalog, course_title: str) -> Iterator[tuple[str, str]]:
     for item in quizzes:
         xml = render_bank([item], catalog, course_title)
         _check_bank(xml, [item], item.source.path)
-        yield item.id, xml
+        yield item.id, xml, item.source.path
     xml = render_bank(quizzes, catalog, course_title)
     _check_bank(xml, quizzes, f"{BANK_DIR}/{COURSE_BANK}.xml")
-    yield COURSE_BANK, xml
+    yield COURSE_BANK, xml, "the course generator"
 
 
 def _check_bank(xml: str, items: list[Item], origin: str) -> None:
