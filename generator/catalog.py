@@ -141,12 +141,12 @@ def _chapter_titles(folder: Path, project: Path) -> tuple[dict[str, str], list[S
             line = text.count("\n", 0, match.start()) + 1
             message = f"the chapter title is longer than {MAX_LABEL_LENGTH} characters"
             errors.append(SourceError(display, line, message))
-        errors.extend(_too_many_headings(text, display))
     return titles, errors
 
 
-def _too_many_headings(text: str, display: str) -> Iterator[SourceError]:
-    """An error at the first heading past ``MAX_HEADINGS`` (fenced code is not counted)."""
+def too_many_headings(text: str, display: str) -> Iterator[SourceError]:
+    """An error at the first heading past ``MAX_HEADINGS`` (fenced code is not
+    counted), for a chapter or any other page."""
     count = 0
     fenced = False
     for number, line in enumerate(text.splitlines(), start=1):
@@ -155,7 +155,7 @@ def _too_many_headings(text: str, display: str) -> Iterator[SourceError]:
         elif not fenced and ANY_HEADING.match(line):
             count += 1
             if count > MAX_HEADINGS:
-                message = f"more than {MAX_HEADINGS} headings in one chapter; split it up"
+                message = f"more than {MAX_HEADINGS} headings in one page; split it up"
                 yield SourceError(display, number, message)
                 return
 

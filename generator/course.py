@@ -27,12 +27,15 @@ from typing import TypeVar
 
 from generator import build, figures, handbook, ids, search
 from generator.cache_files import drop_others, write_atomic
-from generator.catalog import Catalog, load_catalog
-from generator.content_files import display_path
+from generator.catalog import Catalog, load_catalog, too_many_headings
+from generator.content_files import display_path, link_problem
 from generator.content_types import CONTENT_TYPES
 from generator.errors import ContentError, SourceError, excerpt
 from generator.links import broken_links_in
+from generator.models.common import MAX_LABEL_LENGTH
 from generator.pdf import PdfJob
+from generator.sources import CONTROL, control_message, read_text
+from generator.text import label_problem
 
 T = TypeVar("T")
 
@@ -112,6 +115,7 @@ def load(settings: Settings) -> Course:
     problems += ids.html_id_problems(documents + [(job.path, job.html) for job in jobs], catalog)
     generated = dict(outputs)
     problems += build.hand_written_clashes(generated, docs_dir, settings.project)
+    problems += _page_problems(docs_dir, settings.project)
     includes = (docs_dir / settings.glossary).parent
     problems += broken_links_in(docs_dir, includes, set(generated), settings.project)
     synonyms: dict[str, str] = {}
@@ -140,19 +144,51 @@ full-width forms, ASCII letters and digits, spaces and a little punctuation,
 none wider than a Chinese character, so the length limit is a width limit."""
 
 
+def _page_problems(docs_dir: Path, project: Path) -> Iterator[SourceError]:
+    """Limits on every hand-written page (chapters, the home page, includes)."""
+    for path in sorted(docs_dir.rglob("*.md")):
+        if link_problem(path, project):  # reported as such by the catalog
+            continue
+        display = display_path(path, project)
+        try:
+            yield from too_many_headings(read_text(path, display), display)
+        except ContentError as exc:  # an unreadable page: reported by the link check too
+            yield from exc.errors
+
+
 def _setting_problems(settings: Settings) -> Iterator[SourceError]:
-    """The plugin options that reach pages, checked like content, at their line in
-    the configuration file."""
-    value = settings.organisation
-    problem = None
+    """The settings that reach pages and exports, checked like content, at their
+    line in the configuration file."""
+    checks = (
+        ("site_name", "site_name", settings.site_name, _title_problem),
+        (
+            "organisation",
+            "course plugin option 'organisation'",
+            settings.organisation,
+            _organisation_problem,
+        ),
+    )
+    for option, name, value, rule in checks:
+        problem = rule(value)
+        if problem:
+            where = _option_line(settings.project / settings.config_file, option)
+            message = f"{name} “{excerpt(value)}” {problem}"
+            yield SourceError(settings.config_file, where, message)
+
+
+def _organisation_problem(value: str) -> str | None:
     if len(value) > MAX_ORGANISATION_LENGTH:
-        problem = f"is longer than {MAX_ORGANISATION_LENGTH} characters"
-    elif bad := NOT_ORGANISATION.search(value):
-        problem = f"must not contain {bad.group()!r} (U+{ord(bad.group()):04X})"
-    if problem:
-        where = _option_line(settings.project / settings.config_file, "organisation")
-        message = f"course plugin option 'organisation' “{excerpt(value)}” {problem}"
-        yield SourceError(settings.config_file, where, message)
+        return f"is longer than {MAX_ORGANISATION_LENGTH} characters"
+    bad = NOT_ORGANISATION.search(value)
+    return f"must not contain {bad.group()!r} (U+{ord(bad.group()):04X})" if bad else None
+
+
+def _title_problem(value: str) -> str | None:
+    """The course's title is shown as a label is, in exports as well as pages."""
+    if len(value) > MAX_LABEL_LENGTH:
+        return f"is longer than {MAX_LABEL_LENGTH} characters"
+    bad = CONTROL.search(value)
+    return control_message(bad.group()) if bad else label_problem(value)
 
 
 def _option_line(config_file: Path, name: str) -> int:

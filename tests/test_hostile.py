@@ -638,6 +638,25 @@ def test_organisation_is_checked_at_its_line_in_mkdocs_yml(
     assert expected in output and problem in output, output
 
 
+@pytest.mark.parametrize(
+    ("site_name", "problem"),
+    [
+        ("客户管理\x1b实务", "control character U+001B is not allowed"),
+        ("客户管理<实务>", "must not contain '<'"),
+        ("课" * 201, "is longer than 200 characters"),
+    ],
+)
+def test_site_name_is_checked_at_its_line_in_mkdocs_yml(
+    project: Path, site_name: str, problem: str
+) -> None:
+    """The course's title reaches the Moodle categories and the SCORM manifest."""
+    start = time.perf_counter()
+    with pytest.raises(ContentError) as caught:
+        course.load(replace(settings(project), site_name=site_name))
+    assert time.perf_counter() - start < 10
+    assert re.search(rf"mkdocs.yml:1: site_name “.*” {re.escape(problem)}", str(caught.value))
+
+
 def test_the_longest_organisation_fits_the_head_of_every_form() -> None:
     """30 of the widest characters an organisation may hold stay on one line of the
     head, so no form grows a page (38 pushed the customer profile onto two)."""
@@ -661,7 +680,10 @@ def test_the_longest_organisation_fits_the_head_of_every_form() -> None:
             assert job.max_pages is not None and len(document) <= job.max_pages
 
 
-def test_headings_per_chapter_are_bounded(project: Path) -> None:
+HEADING = re.compile(r"#{1,6} ").match
+
+
+def test_headings_per_page_are_bounded(project: Path) -> None:
     chapter = project / "docs/chapters/ch03.md"
     base = chapter.read_text(encoding="utf-8")
     fence = "```text\n" + "# 注释\n" * 400 + "```\n"
@@ -670,9 +692,13 @@ def test_headings_per_chapter_are_bounded(project: Path) -> None:
     headings = "".join(f"{'#' * (2 + i % 5)} 小节 {i}\n\n正文。\n\n" for i in range(5000))
     chapter.write_text(base + headings, encoding="utf-8")
     text = chapter.read_text(encoding="utf-8")
-    counted = [n for n, line in enumerate(text.splitlines(), 1) if re.match(r"#{1,6} ", line)]
+    counted = [n for n, line in enumerate(text.splitlines(), 1) if HEADING(line)]
+    index = project / "docs/index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\n## 小节\n" * 160, encoding="utf-8")
+    in_index = [n for n, line in enumerate(index.read_text().splitlines(), 1) if HEADING(line)]
     output = load_fails(project, within=5)
-    assert f"docs/chapters/ch03.md:{counted[150]}: more than 150 headings in one chapter" in output
+    assert f"docs/chapters/ch03.md:{counted[150]}: more than 150 headings in one page" in output
+    assert f"docs/index.md:{in_index[150]}: more than 150 headings in one page" in output
 
 
 WIDE_FORM = """title: 宽表
