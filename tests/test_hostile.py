@@ -29,6 +29,7 @@ from generator.catalog import load_catalog
 from generator.errors import ContentError
 from tests import test_browser
 from tests.conftest import ROOT, run_build
+from tests.test_course_cache import settings as course_settings
 
 server = test_browser.server
 browser = test_browser.browser
@@ -366,17 +367,7 @@ def evil_quiz(project: Path, name: str = "evil", **fields: str) -> Path:
 
 
 def settings(project: Path, organisation: str = "") -> course.Settings:
-    return course.Settings(
-        root=project,
-        docs_dir=project / "docs",
-        chapters_dir="chapters",
-        glossary="includes/abbreviations.md",
-        search_synonyms="includes/search-synonyms.txt",
-        search_terms="includes/search-terms.txt",
-        project=project,
-        site_name="客户管理实务",
-        organisation=organisation,
-    )
+    return replace(course_settings(project), organisation=organisation)
 
 
 def load_fails(project: Path, organisation: str = "", within: float = 10.0) -> str:
