@@ -410,6 +410,16 @@ def test_control_characters_written_as_yaml_escapes_are_refused(
     assert f"quizzes/evil.yml:{line}: control character U+{code} is not allowed" in output
 
 
+def test_a_lone_surrogate_written_as_an_escape_is_refused(project: Path) -> None:
+    """libyaml refuses it as an escape; PyYAML's own loader decodes it, and the
+    check after decoding refuses it then."""
+    evil_quiz(project, prompt=r'"半个字符\udc80"')
+    output = load_fails(project)
+    assert re.search(
+        r"quizzes/evil.yml:10: (invalid YAML: .*escape|control character U\+DC80)", output
+    ), output
+
+
 @pytest.mark.parametrize(
     ("name", "change", "line", "code"),
     [
