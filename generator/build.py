@@ -21,6 +21,8 @@ from generator.content_types import CONTENT_TYPES, TRAINER_DIR
 from generator.errors import SourceError
 from generator.figures import FigureSet, site_path
 from generator.glyphs import missing_glyphs
+from generator.ids import COURSE
+from generator.ids import FORM_PACK as FORM_PACK_NAME
 from generator.moodle import BANK_DIR, banks
 from generator.pages import (
     render_attitude_css,
@@ -137,7 +139,7 @@ def pdf_jobs(catalog: Catalog, course_title: str, organisation: str = "") -> Ite
                 yield PdfJob(path, html, max_pages=limit, origin=where)
         for document in kind.course_documents:
             html = render_course_print_html(kind, document.template, catalog, course_title)
-            yield PdfJob(document.path(kind.folder, "course"), html)
+            yield PdfJob(document.path(kind.folder, COURSE), html)
 
 
 def assets() -> Iterator[Output]:
@@ -161,8 +163,8 @@ def figure_files(svgs: dict[str, str]) -> Iterator[Output]:
 
 def question_banks(catalog: Catalog, course_title: str) -> Iterator[Output]:
     """The Moodle XML question banks for the trainer area."""
-    for name, xml in banks(catalog, course_title):
-        yield Output(f"{BANK_DIR}/{name}.xml", xml)
+    for name, xml, origin in banks(catalog, course_title):
+        yield Output(f"{BANK_DIR}/{name}.xml", xml, origin)
 
 
 def glyph_warnings(catalog: Catalog) -> Iterator[SourceError]:
@@ -175,7 +177,7 @@ def glyph_warnings(catalog: Catalog) -> Iterator[SourceError]:
     )
 
 
-FORM_PACK = "forms/all-forms.zip"
+FORM_PACK = f"forms/{FORM_PACK_NAME}.zip"
 """Every form PDF in one download, for trainers printing a class set."""
 
 

@@ -11,16 +11,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import ids
 from generator.content_files import content_sources, display_path, link_problem, outside_links
 from generator.content_types import CONTENT_TYPES, TRAINER_DIR, ContentType
 from generator.errors import ContentError, SourceError
 from generator.glossary import Term, load_glossary
-from generator.models.common import Content
+from generator.models.common import MAX_LABEL_LENGTH, Content
 from generator.sources import Source, load, read_text
 from generator.validation import validate
 
 ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 HEADING = re.compile(r"^#\s+(.+?)\s*$", re.MULTILINE)
+ANY_HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+FENCE = re.compile(r"^ {0,3}(```|~~~)")
+MAX_HEADINGS = 150
+"""The most headings a chapter may have (the longest has 19): every heading adds
+a table-of-contents entry, a permalink, a search section and a bookmark, and
+the work on them grows faster than their number (5,000 took 157 s)."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,7 @@ def load_catalog(
         errors.extend(exc.errors)
     # Files that exist but failed to load: a reference to one is not a second error.
     invalid: set[tuple[str, str]] = set()
+    reserved = ids.reserved()
     for kind in CONTENT_TYPES:
         paths, file_errors = content_sources(root / kind.folder, project)
         errors.extend(file_errors)
@@ -95,8 +103,8 @@ def load_catalog(
                     SourceError(display, 1, "file name must be lowercase letters, digits and '-'")
                 )
                 continue
-            if path.stem in kind.section_pages:
-                message = f"'{path.stem}' is reserved for a page of this section; rename it"
+            if path.stem in reserved:
+                message = f"'{path.stem}' is reserved for {reserved[path.stem]}; rename the file"
                 errors.append(SourceError(display, 1, message))
                 continue
             try:
@@ -126,9 +134,30 @@ def _chapter_titles(folder: Path, project: Path) -> tuple[dict[str, str], list[S
         except ContentError as exc:
             errors.extend(exc.errors)
             continue
+        display = display_path(path, project)
         match = HEADING.search(text)
         titles[path.stem] = match.group(1) if match else path.stem
+        if match and len(match.group(1)) > MAX_LABEL_LENGTH:
+            line = text.count("\n", 0, match.start()) + 1
+            message = f"the chapter title is longer than {MAX_LABEL_LENGTH} characters"
+            errors.append(SourceError(display, line, message))
     return titles, errors
+
+
+def too_many_headings(text: str, display: str) -> Iterator[SourceError]:
+    """An error at the first heading past ``MAX_HEADINGS`` (fenced code is not
+    counted), for a chapter or any other page."""
+    count = 0
+    fenced = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and ANY_HEADING.match(line):
+            count += 1
+            if count > MAX_HEADINGS:
+                message = f"more than {MAX_HEADINGS} headings in one page; split it up"
+                yield SourceError(display, number, message)
+                return
 
 
 def _broken_references(catalog: Catalog, invalid: set[tuple[str, str]]) -> Iterator[SourceError]:

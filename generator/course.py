@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import pickle
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -24,14 +25,17 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TypeVar
 
-from generator import build, figures, handbook, search
+from generator import build, figures, handbook, ids, search
 from generator.cache_files import drop_others, write_atomic
-from generator.catalog import Catalog, load_catalog
-from generator.content_files import display_path
+from generator.catalog import Catalog, load_catalog, too_many_headings
+from generator.content_files import display_path, link_problem
 from generator.content_types import CONTENT_TYPES
-from generator.errors import ContentError, SourceError
+from generator.errors import ContentError, SourceError, excerpt
 from generator.links import broken_links_in
+from generator.models.common import MAX_LABEL_LENGTH
 from generator.pdf import PdfJob
+from generator.sources import CONTROL, control_message, read_text
+from generator.text import label_problem
 
 T = TypeVar("T")
 
@@ -54,6 +58,8 @@ class Settings:
     """The folder of ``mkdocs.yml``: messages name files relative to it."""
     site_name: str
     organisation: str
+    config_file: str = "mkdocs.yml"
+    """The configuration's file name, relative to ``project``: settings' errors name it."""
 
 
 @dataclass
@@ -70,12 +76,18 @@ class Course:
 def load(settings: Settings) -> Course:
     """Load and check every source; ``ContentError`` lists every problem found."""
     docs_dir = settings.docs_dir
-    catalog = load_catalog(
-        settings.root,
-        docs_dir / settings.chapters_dir,
-        docs_dir / settings.glossary,
-        settings.project,
-    )
+    setting_problems = list(_setting_problems(settings))
+    try:
+        catalog = load_catalog(
+            settings.root,
+            docs_dir / settings.chapters_dir,
+            docs_dir / settings.glossary,
+            settings.project,
+        )
+    except ContentError as exc:
+        raise ContentError([*setting_problems, *exc.errors]) from None
+    if setting_problems:
+        raise ContentError(setting_problems)
     pages = list(build.pages(catalog, settings.organisation))
     jobs = list(build.pdf_jobs(catalog, settings.site_name, settings.organisation))
     pages += build.question_banks(catalog, settings.site_name)
@@ -90,12 +102,20 @@ def load(settings: Settings) -> Course:
         )
     except ContentError as exc:
         problems += exc.errors
-    generated = {page.path: page.origin for page in pages}
-    generated |= {job.path: job.origin.path for job in jobs if job.origin}
-    generated |= build.figure_paths(figure_set)
-    generated |= dict.fromkeys(handbook.pdf_paths(catalog, settings.chapters_dir), "the chapters")
-    generated |= build.form_extra_paths(catalog)
+    figure_sources = build.figure_paths(figure_set)
+    outputs = [(page.path, page.origin) for page in pages]
+    outputs += [(job.path, job.origin.path if job.origin else "the generator") for job in jobs]
+    outputs += figure_sources.items()
+    chapter_pdfs = handbook.pdf_paths(catalog, settings.chapters_dir)
+    outputs += [(path, "the chapters") for path in chapter_pdfs]
+    outputs += build.form_extra_paths(catalog).items()
+    sources = {item.source.path for items in catalog.items.values() for item in items}
+    problems += ids.output_path_problems(outputs, sources | set(figure_sources.values()))
+    documents = [(page.path, page.content) for page in pages if isinstance(page.content, str)]
+    problems += ids.html_id_problems(documents + [(job.path, job.html) for job in jobs], catalog)
+    generated = dict(outputs)
     problems += build.hand_written_clashes(generated, docs_dir, settings.project)
+    problems += _page_problems(docs_dir, settings.project)
     includes = (docs_dir / settings.glossary).parent
     problems += broken_links_in(docs_dir, includes, set(generated), settings.project)
     synonyms: dict[str, str] = {}
@@ -105,13 +125,80 @@ def load(settings: Settings) -> Course:
     except ContentError as exc:
         problems += exc.errors
     terms = docs_dir / settings.search_terms
-    if not terms.is_file():
-        problems.append(
-            SourceError(display_path(terms, settings.project), 1, "search dictionary not found")
-        )
+    try:
+        search.check_terms(terms, display_path(terms, settings.project))
+    except ContentError as exc:
+        problems += exc.errors
     if problems:
         raise ContentError(problems)
     return Course(catalog, pages, jobs, figure_set, synonyms)
+
+
+MAX_ORGANISATION_LENGTH = 30
+"""The longest ``organisation`` (the company name at the head of every form): 30 of
+the widest characters it may hold still fit on the head's one line of a portrait
+form (38 push a one-page form onto two)."""
+NOT_ORGANISATION = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5eA-Za-z0-9 ()&.,'·-]")
+"""What a company name is not written with. It may hold Chinese characters,
+full-width forms, ASCII letters and digits, spaces and a little punctuation,
+none wider than a Chinese character, so the length limit is a width limit."""
+
+
+def _page_problems(docs_dir: Path, project: Path) -> Iterator[SourceError]:
+    """Limits on every hand-written page (chapters, the home page, includes)."""
+    for path in sorted(docs_dir.rglob("*.md")):
+        if link_problem(path, project):  # reported as such by the catalog
+            continue
+        display = display_path(path, project)
+        try:
+            yield from too_many_headings(read_text(path, display), display)
+        except ContentError as exc:  # an unreadable page: reported by the link check too
+            yield from exc.errors
+
+
+def _setting_problems(settings: Settings) -> Iterator[SourceError]:
+    """The settings that reach pages and exports, checked like content, at their
+    line in the configuration file."""
+    checks = (
+        ("site_name", "site_name", settings.site_name, _title_problem),
+        (
+            "organisation",
+            "course plugin option 'organisation'",
+            settings.organisation,
+            _organisation_problem,
+        ),
+    )
+    for option, name, value, rule in checks:
+        problem = rule(value)
+        if problem:
+            where = _option_line(settings.project / settings.config_file, option)
+            message = f"{name} “{excerpt(value)}” {problem}"
+            yield SourceError(settings.config_file, where, message)
+
+
+def _organisation_problem(value: str) -> str | None:
+    if len(value) > MAX_ORGANISATION_LENGTH:
+        return f"is longer than {MAX_ORGANISATION_LENGTH} characters"
+    bad = NOT_ORGANISATION.search(value)
+    return f"must not contain {bad.group()!r} (U+{ord(bad.group()):04X})" if bad else None
+
+
+def _title_problem(value: str) -> str | None:
+    """The course's title is shown as a label is, in exports as well as pages."""
+    if len(value) > MAX_LABEL_LENGTH:
+        return f"is longer than {MAX_LABEL_LENGTH} characters"
+    bad = CONTROL.search(value)
+    return control_message(bad.group()) if bad else label_problem(value)
+
+
+def _option_line(config_file: Path, name: str) -> int:
+    """The line of option ``name`` in the configuration file, or 1."""
+    try:
+        text = config_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 1
+    match = re.search(rf"^[ \t-]*{re.escape(name)}[ \t]*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
 def load_cached(settings: Settings, folder: Path | None) -> tuple[Course, str]:

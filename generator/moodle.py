@@ -9,19 +9,23 @@ accepts, and notices for what Moodle grades differently from the site.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from xml.etree import ElementTree
 
 from markupsafe import Markup, escape
 
 from generator.catalog import Catalog, Item
 from generator.content_types import TRAINER_DIR
+from generator.errors import ContentError, SourceError
+from generator.ids import COURSE
 from generator.models.quiz import Fill, Judgement, MultipleChoice, Question, Quiz
 from generator.pages import environment
 
 BANK_DIR = f"{TRAINER_DIR}/lms/moodle"
 """Where the question banks are published in the site."""
-COURSE_BANK = "course"
+COURSE_BANK = COURSE
 """The file name (without ``.xml``) of the bank holding every quiz."""
 MOODLE_FRACTIONS = (
     100.0,
@@ -50,6 +54,21 @@ MOODLE_FRACTIONS = (
 (or its negative)."""
 CLOZE_SPECIAL = '\\}#~/"'
 """Characters a Cloze (multianswer) answer must escape with a backslash."""
+CLOZE_BRACES = {"{": "&#123;", "}": "&#125;"}
+"""Moodle finds a Cloze question's sub-questions as ``{n:TYPE:answers}`` in its
+HTML text; written as character references, an author's braces read the same
+but never open one, so ``#``, ``~``, ``=`` and ``:`` in the text stay text too."""
+_CLOZE_ALTERNATIVE = (
+    r"(?:=|%-?[0-9]+(?:[.,][0-9]*)?%)?"
+    r".+?(?<!\\)(?<!&)(?<!&amp;)(?=[~#}]|$)"
+    r"(?:#.*?(?<!\\)(?=[~}]|$))?"
+)
+CLOZE_SUBQUESTION = re.compile(
+    r"\{[0-9]*:(?:SHORTANSWER|SA|MW|SHORTANSWER_C|SAC|MWC|NUMERICAL|NM|MULTICHOICE\w*|MC\w*"
+    r"|MULTIRESPONSE\w*|MR\w*):" + _CLOZE_ALTERNATIVE + rf"(?:~{_CLOZE_ALTERNATIVE})*\}}",
+    re.IGNORECASE,
+)
+"""A sub-question as Moodle's ``qtype_multianswer`` reads one (``ANSWER_REGEX``)."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +125,11 @@ def cloze_code(answers: list[str]) -> str:
     return "{1:SHORTANSWER:" + "~".join(f"={escaped(answer)}" for answer in answers) + "}"
 
 
+def cloze_text(html: str) -> Markup:
+    """Sanitised HTML for a Cloze question's text, with its braces made inert."""
+    return Markup("".join(CLOZE_BRACES.get(c, c) for c in str(html)))
+
+
 def category_name(name: str) -> str:
     """A category path segment: Moodle separates segments with ``/`` and reads ``//`` as one."""
     return name.replace("/", "//")
@@ -146,17 +170,51 @@ def render_bank(items: list[Item], catalog: Catalog, course_title: str) -> str:
         fractions=fractions,
         shortanswer_text=shortanswer_text,
         cloze_code=cloze_code,
+        cloze_text=cloze_text,
         category_name=category_name,
         xml_text=xml_text,
     )
 
 
-def banks(catalog: Catalog, course_title: str) -> Iterator[tuple[str, str]]:
-    """(name, XML) of every question bank: one per quiz, then the whole course."""
+def banks(catalog: Catalog, course_title: str) -> Iterator[tuple[str, str, str]]:
+    """(name, XML, what it is made from) of every question bank: one per quiz, then
+    the whole course.
+
+    Each is parsed back, so a bank Moodle could not import fails the build.
+    """
     quizzes = catalog.of("quizzes")
     for item in quizzes:
-        yield item.id, render_bank([item], catalog, course_title)
-    yield COURSE_BANK, render_bank(quizzes, catalog, course_title)
+        xml = render_bank([item], catalog, course_title)
+        _check_bank(xml, [item], item.source.path)
+        yield item.id, xml, item.source.path
+    xml = render_bank(quizzes, catalog, course_title)
+    _check_bank(xml, quizzes, f"{BANK_DIR}/{COURSE_BANK}.xml")
+    yield COURSE_BANK, xml, "the course generator"
+
+
+def _check_bank(xml: str, items: list[Item], origin: str) -> None:
+    """ContentError unless ``xml`` is well-formed and each Cloze question has exactly
+    one sub-question per blank (whatever its author wrote)."""
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError as exc:
+        message = f"its Moodle question bank is not well-formed XML ({exc.msg}, {exc.position})"
+        raise ContentError([SourceError(origin, 1, message)]) from None
+    blanks: dict[str, tuple[Item, int, int]] = {}
+    for item in items:
+        assert isinstance(item.model, Quiz)
+        for index, question in enumerate(item.model.questions):
+            if isinstance(question, Fill):
+                blanks[question.id] = (item, index, len(question.blanks))
+    errors: list[SourceError] = []
+    for element in root.iterfind("question[@type='cloze']"):
+        item, index, expected = blanks[element.findtext("idnumber", "")]
+        found = len(CLOZE_SUBQUESTION.findall(element.findtext("questiontext/text", "")))
+        if found != expected:
+            message = f"becomes {found} Moodle Cloze sub-questions instead of {expected}"
+            errors.append(item.source.error(("questions", index), message))
+    if errors:
+        raise ContentError(errors)
 
 
 def notice_lines(catalog: Catalog) -> list[str]:

@@ -80,6 +80,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             project=self.project,
             site_name=config.site_name,
             organisation=self.config.organisation,
+            config_file=Path(config.config_file_path).name,
         )
         try:
             cache = self._cache_folder(self.config.course_cache)

@@ -15,10 +15,12 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
 
-from generator.errors import ContentError, SourceError
+from generator.errors import ContentError, SourceError, excerpt
+from generator.sources import read_text
 
 WORKER = re.compile(r"^assets/javascripts/workers/search\.[0-9a-f]+\.min\.js$")
 WORKER_SHA256 = "da1b3df5e5f00cc73083c9e21ff0ec28bde85cd247057bdd05b7a167e5903bd4"
@@ -47,6 +49,17 @@ MATERIAL_BOOST = 0.5
 repeat their chapter's title and words, and the chapter that teaches a word
 should come before the exercise about it."""
 SOURCE_MAP = re.compile(r"\n//# sourceMappingURL=\S+\s*$")
+MAX_TERM_LENGTH = 40
+"""The longest word in the search dictionary or synonym list (the longest has 17):
+jieba keeps every prefix of a dictionary word, so its cost grows with the
+square of the length (a 100,000-character word ran out of memory after 24 s)."""
+MAX_LINES = 5000
+"""The most entries in either search file (each has a few dozen)."""
+MAX_SYNONYMS = 20
+"""The most terms on one synonym line."""
+TERM_LINE = re.compile(r"^(?P<word>\S+)(?: (?P<freq>[0-9]{1,9}))?(?: (?P<tag>[a-z]{1,8}))?$")
+"""A line of jieba's user dictionary: ``词 频率 词性``, frequency and tag optional,
+single spaces (jieba reads a word with spaces in it differently)."""
 
 
 class WorkerChanged(RuntimeError):
@@ -72,12 +85,15 @@ def load_synonyms(path: Path, display: str) -> dict[str, str]:
     synonyms: dict[str, str] = {}
     where: dict[str, int] = {}
     errors: list[SourceError] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
+    for number, line in _entries(path, display):
         terms = [term.strip() for term in line.split("=")]
         if len(terms) < 2 or not all(terms):
-            errors.append(SourceError(display, number, f"not a 'term = alias' line: {line}"))
+            message = f"not a 'term = alias' line: {excerpt(line)}"
+            errors.append(SourceError(display, number, message))
+            continue
+        problem = _terms_problem(terms)
+        if problem:
+            errors.append(SourceError(display, number, problem))
             continue
         canonical = terms[0]
         for term in terms:
@@ -92,6 +108,58 @@ def load_synonyms(path: Path, display: str) -> dict[str, str]:
     if errors:
         raise ContentError(errors)
     return synonyms
+
+
+def check_terms(path: Path, display: str) -> None:
+    """ContentError naming every line of jieba's user dictionary it would misread
+    or choke on, before jieba reads it."""
+    if not path.is_file():
+        raise ContentError([SourceError(display, 1, "search dictionary not found")])
+    errors: list[SourceError] = []
+    where: dict[str, int] = {}
+    for number, line in _entries(path, display, comments=False):
+        match = TERM_LINE.match(line)
+        if not match:
+            message = (
+                "not a '词 频率 词性' line (a word, optionally a frequency of up to 9 "
+                f"digits and a part-of-speech tag in lowercase letters): {excerpt(line)}"
+            )
+            errors.append(SourceError(display, number, message))
+            continue
+        word = match["word"]
+        problem = _terms_problem([word])
+        if problem:
+            errors.append(SourceError(display, number, problem))
+        elif word in where:
+            message = f"'{word}' is already listed on line {where[word]}"
+            errors.append(SourceError(display, number, message))
+        where.setdefault(word, number)
+    if errors:
+        raise ContentError(errors)
+
+
+def _entries(path: Path, display: str, comments: bool = True) -> Iterator[tuple[int, str]]:
+    """(line number, line) of every entry of a search file, blank lines (and ``#``
+    comments, unless jieba would read them as words) skipped; ContentError past
+    ``MAX_LINES`` entries."""
+    count = 0
+    for number, line in enumerate(read_text(path, display).splitlines(), start=1):
+        if not line.strip() or (comments and line.lstrip().startswith("#")):
+            continue
+        count += 1
+        if count > MAX_LINES:
+            message = f"more than {MAX_LINES} entries; the search files are for the course's terms"
+            raise ContentError([SourceError(display, number, message)])
+        yield number, line
+
+
+def _terms_problem(terms: list[str]) -> str | None:
+    if len(terms) > MAX_SYNONYMS:
+        return f"more than {MAX_SYNONYMS} terms on one line"
+    for term in terms:
+        if len(term) > MAX_TERM_LENGTH:
+            return f"'{excerpt(term)}' is longer than {MAX_TERM_LENGTH} characters"
+    return None
 
 
 def patch_worker(source: str, synonyms: dict[str, str]) -> str:

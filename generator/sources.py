@@ -25,8 +25,17 @@ Location = tuple[str | int, ...]
 Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 24
 """Deeper than any content file needs; stops pathological nesting early."""
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
-"""Characters YAML forbids, or that no author types on purpose (tab, CR, LF allowed)."""
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Characters no author types on purpose and XML 1.0 cannot hold (or holds only as
+a line break, like NEL): C0 controls but tab, CR and LF; DEL; C1 controls; lone
+surrogates; U+FFFE and U+FFFF. Refused in raw text and, in YAML, after escapes
+such as ``"\\x01"`` are decoded."""
+MAX_FILE_BYTES = 512 * 1024
+"""The largest source file (YAML, Markdown, side file) read: 20 times the largest
+chapter, so a runaway file fails at once instead of slowing every step down."""
+MAX_NUMBER_LENGTH = 30
+"""The most characters a YAML number may have. Python refuses to convert
+integers of over 4,300 digits; no content needs more than a few."""
 
 
 @dataclass
@@ -55,27 +64,41 @@ class Source:
 
 
 def read_text(path: Path, display: str) -> str:
-    """A content file's text; ContentError naming the line of any undecodable byte."""
+    """A source file's text; ContentError naming the line of any undecodable byte or
+    control character, or the file when it is too large.
+
+    Every text file the build reads (content, chapters, glossary, search files)
+    comes through here, so none can put a character into an output that makes
+    it malformed.
+    """
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise ContentError([SourceError(display, 1, f"cannot be read ({exc.strerror})")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        message = f"is larger than {MAX_FILE_BYTES // 1024} KiB; split it up"
+        raise ContentError([SourceError(display, 1, message)])
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         message = f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
         raise ContentError([SourceError(display, line, message)]) from None
+    bad = CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise ContentError([SourceError(display, line, control_message(bad.group()))])
+    return text
+
+
+def control_message(character: str) -> str:
+    return f"control character U+{ord(character):04X} is not allowed"
 
 
 def load(path: Path, display: str) -> Source:
     """Parse ``path``; raise ContentError naming ``display`` and the line on bad YAML."""
     text = read_text(path, display)
-    bad = CONTROL.search(text)
-    if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        message = f"control character U+{ord(bad.group()):04X} is not allowed"
-        raise ContentError([SourceError(display, line, message)])
     loader = Loader(text)
     try:
         node = loader.get_single_node()
@@ -84,6 +107,7 @@ def load(path: Path, display: str) -> Source:
         source = Source(display, None, {(): node.start_mark.line + 1}, text)
         _map_lines(node, source)
         source.data = loader.construct_document(node)
+        _refuse_decoded_controls(source)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -128,10 +152,32 @@ def _map_lines(root: yaml.Node, source: Source) -> None:
                 keys.add(key)
                 source.lines[(*location, key)] = key_line
                 children.append((value_node, (*location, key)))
+        elif isinstance(node, yaml.ScalarNode) and node.tag.endswith((":int", ":float")):
+            if len(node.value) > MAX_NUMBER_LENGTH:
+                message = f"a number of more than {MAX_NUMBER_LENGTH} characters is not allowed"
+                errors.append(SourceError(source.path, node.start_mark.line + 1, message))
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 source.lines[(*location, index)] = item.start_mark.line + 1
                 children.append((item, (*location, index)))
         stack.extend(reversed(children))
+    if errors:
+        raise ContentError(errors)
+
+
+def _refuse_decoded_controls(source: Source) -> None:
+    """Control characters written as YAML escapes (``"\\x07"``, ``"\\u0085"``) in
+    any key or string, found after decoding, by the line of their key or item."""
+    errors: list[SourceError] = []
+    stack: list[tuple[Any, Location]] = [(source.data, ())]
+    while stack:
+        value, location = stack.pop()
+        if isinstance(value, dict):
+            for key, child in value.items():
+                stack += [(str(key), (*location, str(key))), (child, (*location, str(key)))]
+        elif isinstance(value, list):
+            stack += [(child, (*location, index)) for index, child in enumerate(value)]
+        elif isinstance(value, str) and (bad := CONTROL.search(value)):
+            errors.append(source.error(location, control_message(bad.group())))
     if errors:
         raise ContentError(errors)

@@ -11,7 +11,19 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 from generator.errors import excerpt
 from generator.text import label_problem
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+MAX_LABEL_LENGTH = 200
+"""The longest title, name or label (the longest in the course, a figure's alt
+text, has 108): it is
+laid out in headings, navigation, bookmarks and table headers, where an
+unbreakable run costs WeasyPrint time out of proportion to its length."""
+MAX_TEXT_LENGTH = 3000
+"""The longest piece of author Markdown (the longest in the course has 340)."""
+MAX_ID_LENGTH = 64
+"""The longest file name or id: ids become URLs, file names and HTML ids."""
+
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT_LENGTH)
+]
 """Non-empty author Markdown; rendered only through ``generator.text``'s sanitiser."""
 
 
@@ -22,7 +34,11 @@ def _plain_label(value: str) -> str:
     return value
 
 
-Label = Annotated[Text, AfterValidator(_plain_label)]
+Label = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_LABEL_LENGTH),
+    AfterValidator(_plain_label),
+]
 """A title, name or label: one line of plain text, never Markdown or HTML, so
 that it is safe in page titles, headings, navigation and PDF bookmarks."""
 
@@ -30,7 +46,9 @@ ChapterId = Annotated[str, StringConstraints(pattern=r"^ch\d{2,3}$")]
 """A chapter's file name without ``.md``, such as ``ch01`` (``ch100`` and on for
 courses of more than 99 chapters)."""
 
-ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+ItemId = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=MAX_ID_LENGTH)
+]
 """A content file's name without ``.yml``, such as ``visit-plan``."""
 
 

@@ -16,6 +16,14 @@ from generator.models.common import ChapterId, Content, Label, Reference, Strict
 
 HANDWRITTEN_ROW_MM = 8.0
 """The smallest height of a row someone writes in by hand."""
+MAX_COLUMNS = 20
+MAX_ROWS = 40
+MAX_OPTIONS = 12
+MAX_FIELDS = 40
+MAX_SECTIONS = 12
+"""Limits far above what an A4 form holds (``pages`` is at most 6), so a hostile
+form is refused at its line instead of being laid out cell by cell: a table has
+at most 20 columns (the widest has 13) of 40 rows."""
 
 
 class FieldBase(StrictModel):
@@ -40,7 +48,7 @@ class ChoiceField(FieldBase):
 
     type: Literal["choice"]
     label: Label
-    options: list[Label] = Field(min_length=2)
+    options: list[Label] = Field(min_length=2, max_length=MAX_OPTIONS)
     row_mm: ClassVar[float] = 6.0
     handwritten: ClassVar[bool] = False
 
@@ -59,8 +67,8 @@ class TableField(FieldBase):
     type: Literal["table"]
     label: Label | None = None
     hint: Label | None = None
-    columns: list[Label | TableColumn] = Field(min_length=1)
-    rows: int = Field(default=5, ge=1, le=40)
+    columns: list[Label | TableColumn] = Field(min_length=1, max_length=MAX_COLUMNS)
+    rows: int = Field(default=5, ge=1, le=MAX_ROWS)
 
     @property
     def headings(self) -> list[TableColumn]:
@@ -138,7 +146,7 @@ class RepeatField(FieldBase):
     type: Literal["repeat"]
     label: Label
     times: int = Field(ge=2, le=12)
-    fields: list[SimpleField] = Field(min_length=1)
+    fields: list[SimpleField] = Field(min_length=1, max_length=MAX_FIELDS)
 
 
 FormField = Annotated[SIMPLE_FIELDS | RepeatField, Field(discriminator="type")]
@@ -151,7 +159,7 @@ class FormSection(StrictModel):
     title: Label
     new_page: bool = False
     """Start the section on a new sheet, such as the results half of a plan."""
-    fields: list[FormField] = Field(min_length=1)
+    fields: list[FormField] = Field(min_length=1, max_length=MAX_FIELDS)
 
 
 class Form(Content):
@@ -173,7 +181,7 @@ class Form(Content):
     orientation: Literal["portrait", "landscape"] = "portrait"
     pages: int = Field(default=1, ge=1, le=6)
     """How many A4 pages the PDF has; a longer PDF fails the build."""
-    sections: list[FormSection] = Field(min_length=1)
+    sections: list[FormSection] = Field(min_length=1, max_length=MAX_SECTIONS)
 
     def linked_chapters(self) -> tuple[str, ...]:
         return (self.chapter, *(c for c in self.also_taught_in if c != self.chapter))

@@ -6,7 +6,10 @@
 (function () {
   "use strict";
 
+  /* A quiz's record is PREFIX + its id. Ids are lowercase letters, digits and "-",
+     so the script's own keys hold a character no id can ("~"): no quiz can take one. */
   var PREFIX = "course-quiz:v2:";
+  var PROBE = PREFIX + "~probe";
   var storable = true;
 
   function all(root, selector) {
@@ -44,8 +47,8 @@
 
   function probeStorage() {
     try {
-      window.localStorage.setItem(PREFIX + "probe", "1");
-      window.localStorage.removeItem(PREFIX + "probe");
+      window.localStorage.setItem(PROBE, "1");
+      window.localStorage.removeItem(PROBE);
     } catch (error) {
       storable = false;
     }
