@@ -27,6 +27,10 @@ MAX_DEPTH = 24
 """Deeper than any content file needs; stops pathological nesting early."""
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 """Characters YAML forbids, or that no author types on purpose (tab, CR, LF allowed)."""
+MAX_DIGITS = 30
+"""Longest integer a content file may write: Python refuses to convert one of over
+4,300 digits, and none of the course's numbers needs more than a few."""
+INT_TAG = "tag:yaml.org,2002:int"
 
 
 @dataclass
@@ -132,6 +136,9 @@ def _map_lines(root: yaml.Node, source: Source) -> None:
             for index, item in enumerate(node.value):
                 source.lines[(*location, index)] = item.start_mark.line + 1
                 children.append((item, (*location, index)))
+        elif node.tag == INT_TAG and len(node.value) > MAX_DIGITS:
+            message = f"a number of {len(node.value)} characters; numbers have {MAX_DIGITS} at most"
+            errors.append(SourceError(source.path, line, message))
         stack.extend(reversed(children))
     if errors:
         raise ContentError(errors)
