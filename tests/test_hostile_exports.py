@@ -28,7 +28,7 @@ from generator.errors import ContentError
 from generator.models.figure import MAX_ITEMS, MAX_LABEL
 from generator.sources import MAX_DIGITS
 from generator.text import markdown
-from tests.conftest import run_build
+from tests.conftest import copy_course, run_build
 from tests.test_browser import browser  # noqa: F401
 from tests.test_guards import load_cleanly
 from tests.test_hostile import build_fails
@@ -80,7 +80,7 @@ def _published(site: dict[str, bytes]) -> dict[str, scorm.SiteFile]:
 def test_scorm_refuses_a_file_the_site_does_not_publish(url: str) -> None:
     """Whatever the spelling, a URL that leads to no published file is a
     ``file:line`` error at the line that wrote it; nothing is read."""
-    text = f"title: 测验\nchapter: ch01\nquestions:\n  - prompt: 看图 <img src=\"{url}\">\n"
+    text = f'title: 测验\nchapter: ch01\nquestions:\n  - prompt: 看图 <img src="{url}">\n'
     page = scorm.PageSource(f'<p>看图 <img src="{url}"></p>', "quizzes/ch01.yml", text)
     collector = scorm._Collector(_published({"quizzes/ch01.html": b"", "assets/x.png": b"x"}))
     html = collector.article("quizzes/ch01.html", page)
@@ -214,7 +214,11 @@ def test_urls_are_checked_as_browsers_read_them(text: str) -> None:
 
 
 def test_local_links_and_images_are_kept() -> None:
-    html = str(markdown("![图](../assets/x.png) [第 2 章](../chapters/ch02.md#a) [官网](https://example.com)"))
+    html = str(
+        markdown(
+            "![图](../assets/x.png) [第 2 章](../chapters/ch02.md#a) [官网](https://example.com)"
+        )
+    )
     assert 'src="../assets/x.png"' in html
     assert 'href="../chapters/ch02.md#a"' in html and 'href="https://example.com"' in html
 
@@ -249,30 +253,59 @@ def _figure_in_admonition(project: Path) -> None:
     chapter = project / "docs/chapters/ch03.md"
     text = chapter.read_text(encoding="utf-8")
     line = "![销售漏斗里的四类客户](../figures/sales-funnel.svg)"
-    chapter.write_text(text.replace(line, f"!!! note \"漏斗\"\n\n    - 列表里：\n\n        {line}\n"))
+    placed = "![](../figures/sales-funnel.svg)"
+    admonition = f'!!! note "漏斗"\n\n    - 列表里：\n\n        {placed}\n'
+    chapter.write_text(text.replace(line, admonition))
 
 
-def test_figure_in_an_admonition_is_inert(project: Path, browser: Browser) -> None:  # noqa: F811
+@pytest.fixture(scope="module")
+def admonition_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_course(tmp_path_factory.mktemp("admonition"))
     _figure_in_admonition(project)
-    site = project / "site"
-    result = run_build(project, site)
+    result = run_build(project, project / "site")
     assert result.returncode == 0, result.stderr
-    page = (site / "chapters/ch03.html").read_text(encoding="utf-8")
+    return project / "site"
+
+
+def test_figure_in_an_admonition_is_inert(admonition_site: Path) -> None:
+    page = (admonition_site / "chapters/ch03.html").read_text(encoding="utf-8")
     assert page.count('<figure class="course-figure"') == 2
-    admonition = page[page.index('<div class="admonition note">') :]
+    admonition = page[page.index('<p class="admonition-title">漏斗</p>') :]
     assert admonition.index('<figure class="course-figure"') < admonition.index("</div>")
-    assert "javascript:" not in page.replace("[点我](javascript:alert(1))", "")
     parser = _Urls()
     parser.feed(page)
-    assert not [url for _, url in parser.found if "javascript" in url.lower()]
-    assert 'alt="x&#34; onerror=&#34;alert(3)&#34;' in page or 'alt="x&quot; onerror' in page
-    assert load_cleanly(browser, (site / "chapters/ch03.html").as_uri()) == []
-    for svg in (site / "figures").glob("*.svg"):
+    schemes = {_as_browser_reads(url)[0] for _, url in parser.found}
+    assert schemes <= {"", "http", "https", "mailto", "data"}, schemes
+    attributes = _Attributes()
+    attributes.feed(page)
+    assert not [name for name in attributes.names if name.startswith("on")]
+    assert "图 3-2 [点我](javascript:alert(1)) onload=alert(2)</figcaption>" in page
+    assert 'alt="x&#34; onerror=&#34;alert(3)&#34; data-x=&#34;![y](javascript:alert(4))"' in page
+    for svg in (admonition_site / "figures").glob("*.svg"):
         drawing.well_formed(svg.read_text(encoding="utf-8"))
-    archive = zipfile.ZipFile(site / scorm.PACKAGE_PATH)
-    assert "javascript:alert(1)" not in archive.read("sco/ch03.html").decode().replace(
-        "[点我](javascript:alert(1))", ""
-    )
+    sco = zipfile.ZipFile(admonition_site / scorm.PACKAGE_PATH).read("sco/ch03.html").decode()
+    attributes = _Attributes()
+    attributes.feed(sco)
+    assert "javascript" not in " ".join(attributes.values).replace(HOSTILE_ALT, "")
+    assert not [name for name in attributes.names if name.startswith("on")]
+
+
+def test_figure_in_an_admonition_runs_no_script(
+    admonition_site: Path,
+    browser: Browser,  # noqa: F811
+) -> None:
+    assert load_cleanly(browser, (admonition_site / "chapters/ch03.html").as_uri()) == []
+
+
+class _Attributes(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.names: list[str] = []
+        self.values: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.names += [name for name, _ in attrs]
+        self.values += [value or "" for _, value in attrs]
 
 
 def test_expand_leaves_figure_lines_in_code_fences_alone(project: Path) -> None:
@@ -417,9 +450,8 @@ def test_graphviz_runs_have_a_time_limit(project: Path, monkeypatch: Any, tmp_pa
     )
 
 
-def test_graphviz_runs_have_a_memory_limit(
-    project: Path, monkeypatch: Any, tmp_path: Path
-) -> None:
-    script = "cat > /dev/null; echo \"limit $(ulimit -v)\" >&2; exit 3"
+def test_graphviz_runs_have_a_memory_limit(project: Path, monkeypatch: Any, tmp_path: Path) -> None:
+    script = 'cat > /dev/null; echo "limit $(ulimit -v)" >&2; exit 3'
     error = _render_with_fake_dot(project, monkeypatch, tmp_path, script)
-    assert error == f"figures/pdca-cycle.yml:1: Graphviz failed: limit {drawing.GRAPHVIZ_MEMORY >> 10}"
+    limit = drawing.GRAPHVIZ_MEMORY >> 10
+    assert error == f"figures/pdca-cycle.yml:1: Graphviz failed: limit {limit}"
