@@ -131,8 +131,11 @@ def site_path(page_dir: str, url: str, published: dict[str, SiteFile]) -> str | 
 
 
 def _line_of(text: str, url: str) -> int:
-    """The first line of ``text`` that names ``url`` (as written, or HTML-escaped)."""
-    for candidate in (url, html_lib.unescape(url), html_lib.escape(url, quote=False)):
+    """The first line of ``text`` that names ``url`` (as written, HTML-escaped, or
+    with the backslashes a double-quoted YAML string doubles)."""
+    plain = html_lib.unescape(url)
+    candidates = (url, plain, html_lib.escape(plain, quote=False), plain.replace("\\", "\\\\"))
+    for candidate in candidates:
         at = text.find(candidate)
         if at >= 0:
             return text.count("\n", 0, at) + 1
