@@ -73,6 +73,8 @@ class Placement:
     number: str
     """``3-1``: chapter 3, first figure in it."""
     line: int
+    path: str = ""
+    """The chapter's source file, as the author knows its path."""
 
 
 @dataclass
@@ -162,7 +164,7 @@ def _place(
             errors.append(SourceError(display, number, problem))
             continue
         label = f"{int(chapter[2:])}-{len(placements) + 1}"
-        placements.append(Placement(item.id, chapter, label, number))
+        placements.append(Placement(item.id, chapter, label, number, display))
     for placement in placements:
         mention = f"图 {placement.number}"
         if not any(mention in line for i, line in enumerate(lines, 1) if i != placement.line):
@@ -269,8 +271,10 @@ def expand(markdown: str, chapter: str, figures: FigureSet) -> str:
 
 def insert(html: str, chapter: str, figures: FigureSet, svgs: dict[str, str]) -> str:
     """The chapter's rendered ``html`` with each placeholder replaced by its figure:
-    number, caption and alt text as escaped plain text, the SVG as a ``data:`` URI."""
+    number, caption and alt text as escaped plain text, the SVG as a ``data:`` URI.
+    ContentError for a placeholder that Markdown left where no figure can go."""
     template = environment().get_template("figures/figure.html.j2")
+    lost: list[SourceError] = []
     for placement in figures.placements.get(chapter, []):
         svg = svgs[placement.figure]
         size = SIZE.search(svg)
@@ -283,7 +287,14 @@ def insert(html: str, chapter: str, figures: FigureSet, svgs: dict[str, str]) ->
             height=round(float(size["h"]) * 4 / 3) if size else None,
         ).strip()
         token = re.escape(_placeholder(placement))
-        html = re.compile(rf"<p>\s*{token}\s*</p>|{token}").sub(_literal(figure), html, 1)
+        # Only as an element's whole text: never inside a comment, an attribute or code.
+        where = re.compile(rf"<p>\s*{token}\s*</p>|(?<=>)\s*{token}\s*(?=<)")
+        html, found = where.subn(_literal(figure), html, 1)
+        if not found:
+            message = "the figure must stand in running text, not inside raw HTML or a comment"
+            lost.append(SourceError(placement.path, placement.line, message))
+    if lost:
+        raise ContentError(lost)
     return html
 
 

@@ -337,7 +337,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         chapter = self._chapter(page)
         if chapter is not None:
-            html = figures.insert(html, chapter, self.figures, self.svgs)
+            try:
+                html = figures.insert(html, chapter, self.figures, self.svgs)
+            except ContentError as exc:
+                raise PluginError(str(exc)) from None
             self.chapter_html[chapter] = html
         return html
 

@@ -259,7 +259,8 @@ def entries(package: Package, course_title: str) -> Iterator[tuple[str, bytes]]:
     found |= {sco.href: sco.html.encode("utf-8") for sco in package.scos}
     found |= dict(sorted(package.assets.items()))
     for name, data in found.items():
-        if name.startswith("/") or posixpath.normpath(name) != name or name.startswith(".."):
+        outside = name.startswith(("/", "..")) or "\\" in name or "\0" in name
+        if outside or posixpath.normpath(name) != name:
             raise ValueError(f"SCORM entry name {name!r} is not a normalised relative path")
         yield name, data
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import markdown as markdown_lib
 import pytest
 import yaml
 from playwright.sync_api import Browser
@@ -28,7 +29,7 @@ from generator.errors import ContentError
 from generator.models.figure import MAX_ITEMS, MAX_LABEL
 from generator.sources import MAX_DIGITS
 from generator.text import markdown
-from tests.conftest import copy_course, run_build
+from tests.conftest import ROOT, copy_course, run_build
 from tests.test_browser import browser  # noqa: F401
 from tests.test_guards import load_cleanly
 from tests.test_hostile import build_fails
@@ -112,7 +113,7 @@ def test_scorm_refuses_a_docs_link_to_a_file_outside(tmp_path: Path) -> None:
 
 
 def test_scorm_zip_entry_names_stay_inside_the_package() -> None:
-    for name in ("/tmp/x", "../../x", "a/../../x", "a//b"):
+    for name in ("/tmp/x", "../../x", "a/../../x", "a//b", "..\\x", "./x"):
         package = scorm.Package(assets={name: b""})
         with pytest.raises(ValueError, match="not a normalised relative path"):
             list(scorm.entries(package, "课程"))
@@ -340,6 +341,42 @@ def test_expand_leaves_figure_lines_in_code_fences_alone(project: Path) -> None:
     expanded = figures.expand(chapter.read_text(encoding="utf-8"), "ch03", found)
     assert expanded.count(line) == 1, "the line in the fence stays as written"
     assert expanded.endswith(f"```markdown\n{line}\n```\n")
+
+
+@pytest.mark.parametrize(
+    "around",
+    ["<!--\n{line}\n-->", '<div title="\n{line}\n">x</div>', "<p data-x='a\n{line}\n'>x</p>"],
+)
+def test_a_figure_hidden_in_raw_html_is_an_error(project: Path, around: str) -> None:
+    """Markdown leaves raw HTML alone; a figure put there would land in a comment or
+    an attribute, so the line is named instead."""
+    chapter = project / "docs/chapters/ch03.md"
+    line = "![销售漏斗里的四类客户](../figures/sales-funnel.svg)"
+    text = chapter.read_text(encoding="utf-8")
+    at = _line(chapter, line)
+    chapter.write_text(text.replace(line, around.format(line=line)), encoding="utf-8")
+    found = _load_figures(project)
+    converted = mkdocs_markdown(figures.expand(chapter.read_text(encoding="utf-8"), "ch03", found))
+    svgs = {name: "<svg/>" for name in found.items}
+    with pytest.raises(ContentError) as caught:
+        figures.insert(converted, "ch03", found, svgs)
+    assert [str(e) for e in caught.value.errors] == [
+        f"docs/chapters/ch03.md:{at + 1}: the figure must stand in running text, "
+        "not inside raw HTML or a comment"
+    ]
+
+
+def mkdocs_markdown(text: str) -> str:
+    """``text`` converted with the site's own Markdown extensions (from mkdocs.yml)."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nextra")[0])
+    names, options = [], {}
+    for entry in config["markdown_extensions"]:
+        name, settings = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
+        if name in {"generator.cjk_abbr", "pymdownx.snippets"}:
+            continue
+        names.append(name)
+        options[name] = settings or {}
+    return markdown_lib.markdown(text, extensions=names, extension_configs=options)
 
 
 def test_a_second_placement_names_the_first_of_the_same_figure(project: Path) -> None:
