@@ -49,7 +49,6 @@ role cards and observer sheets, in cascade order."""
 FONT_FAMILY = "Noto Sans CJK SC"
 """The one family every print stylesheet uses; its files are part of the cache key."""
 
-REFUSED = "PDFs hold data: URLs and the generator's own files only"
 CACHE_FORMAT = "1"
 """Bump to drop every cached PDF when the cache layout changes."""
 
@@ -93,8 +92,6 @@ class Rendered:
 
     pdf: PdfData
     pages: int
-    refused: tuple[str, ...] = ()
-    """URLs the print HTML asked for that the fetcher refused: an error, never cached."""
 
 
 def read(data: PdfData) -> bytes:
@@ -128,10 +125,6 @@ def packaged_file(url: str) -> Path | None:
     return target if target.is_relative_to(package) and target.is_file() else None
 
 
-_REFUSED: list[str] = []
-"""URLs refused while this process lays out its current PDF."""
-
-
 @cache
 def _local_fetcher() -> Any:
     """A fetcher for packaged files and data: URLs only: print HTML never reaches
@@ -144,8 +137,6 @@ def _local_fetcher() -> Any:
                 return super().fetch(url, headers)
             target = packaged_file(url)
             if target is None:
-                # WeasyPrint only logs a failed fetch; the render reports it as an error.
-                _REFUSED.append(url[:80])
                 raise ValueError(f"refusing to fetch {url[:80]} for a PDF")
             return super().fetch(target.as_uri(), headers)
 
@@ -169,15 +160,13 @@ def _render(job: PdfJob) -> Rendered:
 
     A module-level function of a picklable job, so worker processes can run it.
     """
-    _REFUSED.clear()
     if job.parts:
         pdf, pages = pdf_parts.render(
             job.parts, lambda html, css: _layout(html, job.stylesheets, False, css)
         )
-        return Rendered(pdf, pages, tuple(_REFUSED))
+        return Rendered(pdf, pages)
     document = _layout(job.html, job.stylesheets, job.forms)
-    pdf = document.write_pdf(pdf_forms=job.forms)
-    return Rendered(pdf, len(document.pages), tuple(_REFUSED))
+    return Rendered(document.write_pdf(pdf_forms=job.forms), len(document.pages))
 
 
 def render_pdf(job: PdfJob) -> bytes:
@@ -188,15 +177,10 @@ def render_pdf(job: PdfJob) -> bytes:
 
 
 def _check_pages(results: Sequence[tuple[PdfJob, Rendered]]) -> None:
-    """Page limits, and any file the print HTML asked for outside the package."""
     errors = []
     for job, rendered in results:
-        origin = job.origin or SourceError(job.path, 1, "")
-        errors += [
-            SourceError(origin.path, origin.line, f"{job.path} would load {url}: {REFUSED}")
-            for url in rendered.refused
-        ]
         if job.max_pages is not None and rendered.pages > job.max_pages:
+            origin = job.origin or SourceError(job.path, 1, "")
             message = (
                 f"{job.path} has {rendered.pages} pages, more than the {job.max_pages} declared"
             )
@@ -334,9 +318,7 @@ def render_all(
     )
     for done, (index, rendered) in enumerate(rendered_now, start=1):
         log.info("PDF %d/%d %s", done, len(misses), jobs[index].path)
-        if cache is not None and not rendered.refused:
-            rendered = cache.put(keys[index], rendered, jobs[index].path)
-        results[index] = rendered
+        results[index] = cache.put(keys[index], rendered, jobs[index].path) if cache else rendered
     ordered = [(job, results[index]) for index, job in enumerate(jobs)]
     _check_pages(ordered)
     return [(job, rendered.pdf) for job, rendered in ordered]
