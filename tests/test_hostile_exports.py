@@ -10,6 +10,7 @@ Most checks call the generator in process (fast); two builds run end to end.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
@@ -17,12 +18,13 @@ import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import markdown as markdown_lib
 import pytest
 import yaml
 from playwright.sync_api import Browser
+from pypdf import PdfReader
 
 from generator import drawing, figures, pdf, scorm
 from generator.errors import ContentError
@@ -236,6 +238,34 @@ def test_pdf_fetcher_compares_normalised_paths(suffix: str) -> None:
         pdf._local_fetcher().fetch(url)
     assert pdf.packaged_file(f"file://{package}/styles/print.css") == package / "styles/print.css"
     assert pdf.packaged_file(f"file://evil.example{package}/styles/print.css") is None
+
+
+def test_a_pdf_never_holds_a_file_from_outside_the_package(tmp_path: Path) -> None:
+    """The drawing is detectable (its text reaches the PDF from a ``data:`` URL); from
+    a file outside the package, however the URL walks there, it is left out."""
+    svg = (
+        "<svg xmlns='http://www.w3.org/2000/svg' width='200' height='40'>"
+        f"<text x='0' y='20' font-family='DejaVu Sans'>{SECRET}</text></svg>"
+    )
+    outside = tmp_path / "secret.svg"
+    outside.write_text(svg, encoding="utf-8")
+    package = Path(pdf.__file__).parent
+    walk = "/".join([".."] * len(package.parts))
+    urls = [
+        f"file://{package}/{walk}{outside}",
+        f"file://{package}/{walk.replace('..', '%2e%2e')}{outside}",
+        f"{walk}{outside}",
+        outside.as_uri(),
+    ]
+
+    def text_of(src: str) -> str:
+        html = f'<html><body><p>图</p><img src="{src}"></body></html>'
+        data = pdf.render_pdf(pdf.PdfJob("x.pdf", html, forms=False))
+        return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+    assert SECRET in text_of("data:image/svg+xml," + quote(svg))
+    for url in urls:
+        assert SECRET not in text_of(url), url
 
 
 # 3. Figures placed where Markdown cannot re-read them; Graphviz and matplotlib
