@@ -11,14 +11,19 @@ same library versions. matplotlib is imported only when a figure is drawn.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import re
+import resource
 import subprocess
 from collections.abc import Callable
 from functools import cache
 from importlib.metadata import version
 from typing import Any
+from xml.etree import ElementTree
+
+from markupsafe import Markup
 
 from generator.attitudes import ATTITUDES, BY_LABEL
 from generator.models.figure import (
@@ -84,8 +89,20 @@ def draw(figure: Figure, dot_template: Callable[[str, dict[str, Any]], str]) -> 
             "matrix.dot.j2", {"figure": figure, "totals": figure.totals(), "halves": halves}
         )
     else:
-        return with_font_stack(_plot(figure))
-    return with_font_stack(_graphviz(dot))
+        return well_formed(with_font_stack(_plot(figure)))
+    return well_formed(with_font_stack(_graphviz(dot)))
+
+
+def well_formed(svg: str) -> str:
+    """``svg`` once it parses as XML with an ``<svg>`` root; DrawingError if not, so a
+    drawing that a browser or PDF renderer would refuse fails the build instead."""
+    try:
+        root = ElementTree.fromstring(svg.encode("utf-8"))
+    except ElementTree.ParseError as exc:
+        raise DrawingError(f"the drawing is not well-formed SVG ({exc})") from None
+    if root.tag != "{http://www.w3.org/2000/svg}svg":
+        raise DrawingError(f"the drawing is not SVG (its root element is {root.tag[:40]})")
+    return svg
 
 
 def with_font_stack(svg: str) -> str:
@@ -106,14 +123,54 @@ def _graphviz_version() -> str:
     return result.stderr.strip()
 
 
+GRAPHVIZ_SECONDS = 20
+"""How long one Graphviz run may take; the course's figures take well under a second."""
+GRAPHVIZ_MEMORY = 1 << 30
+"""Address space one Graphviz run may use (bytes)."""
+
+
 def _graphviz(dot: str) -> str:
+    """Lay out and draw ``dot`` in a ``dot`` process of bounded time and memory, so a
+    figure that makes Graphviz work without end fails on its own, with a reason."""
     _graphviz_version()
-    result = subprocess.run(
-        ["dot", "-Tsvg"], input=dot, capture_output=True, text=True, timeout=60, check=False
-    )
-    if result.returncode != 0:
-        raise DrawingError(f"Graphviz failed: {result.stderr.strip()[:200]}")
-    return re.sub(r"<!--.*?-->\n?", "", result.stdout, flags=re.DOTALL)
+    with subprocess.Popen(
+        ["dot", "-Tsvg"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        # Set before the graph is written: dot waits for its input until then.
+        with contextlib.suppress(ProcessLookupError):
+            limit = (GRAPHVIZ_MEMORY, GRAPHVIZ_MEMORY)
+            resource.prlimit(process.pid, resource.RLIMIT_AS, limit)
+        try:
+            out, err = process.communicate(dot, timeout=GRAPHVIZ_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise DrawingError(
+                f"Graphviz took longer than {GRAPHVIZ_SECONDS} s to draw this figure; "
+                "make it smaller (fewer steps, shorter labels)"
+            ) from None
+    if process.returncode != 0:
+        reason = err.strip()[:200] or f"exit status {process.returncode}"
+        if process.returncode < 0 or "memory" in err.lower():
+            reason += f" (at most {GRAPHVIZ_MEMORY >> 20} MiB of memory)"
+        raise DrawingError(f"Graphviz failed: {reason}")
+    return re.sub(r"<!--.*?-->\n?", "", out, flags=re.DOTALL)
+
+
+def dot_text(value: object) -> object:
+    """A value for a Graphviz label: backslashes doubled, so that ``\\N``, ``\\G``,
+    ``\\E``, ``\\T``, ``\\H``, ``\\L`` and ``\\l``, ``\\n``, ``\\r`` stay the text
+    written instead of becoming the node's, graph's or edge's name or a line break
+    (Graphviz reads these escapes in HTML-like labels too, after entities, so HTML
+    escaping alone does not stop them). Markup, the output of the templates' own
+    macros, was made from values already passed through here."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return value.replace("\\", "\\\\")
+    return value
 
 
 def halves(text: str, longest: int = 5) -> list[str]:

@@ -24,11 +24,14 @@ import base64
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+import secrets
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+
+from jinja2 import Environment
 
 from generator import drawing
 from generator.cache_files import write_atomic
@@ -70,6 +73,8 @@ class Placement:
     number: str
     """``3-1``: chapter 3, first figure in it."""
     line: int
+    path: str = ""
+    """The chapter's source file, as the author knows its path."""
 
 
 @dataclass
@@ -123,6 +128,19 @@ def load_figures(
     return found
 
 
+def _figure_lines(lines: list[str]) -> Iterator[tuple[int, re.Match[str]]]:
+    """(line number, match) of every line that places a figure, outside code fences:
+    the one reading of a chapter that numbering and expanding both use."""
+    in_fence = False
+    for number, line in enumerate(lines, start=1):
+        if FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        match = None if in_fence else IMAGE_LINE.match(line)
+        if match and f"{FOLDER}/" in match["target"]:
+            yield number, match
+
+
 def _place(
     text: str, chapter: str, display: str, figures: FigureSet
 ) -> tuple[list[Placement], list[SourceError]]:
@@ -130,13 +148,7 @@ def _place(
     placements: list[Placement] = []
     errors: list[SourceError] = []
     lines = text.splitlines()
-    in_fence = False
-    for number, line in enumerate(lines, start=1):
-        if FENCE.match(line):
-            in_fence = not in_fence
-        match = None if in_fence else IMAGE_LINE.match(line)
-        if not match or f"{FOLDER}/" not in match["target"]:
-            continue
+    for number, match in _figure_lines(lines):
         target = FIGURE_TARGET.match(match["target"].strip())
         item = figures.items.get(target["name"]) if target else None
         if target and target["name"] in figures.invalid:
@@ -152,7 +164,7 @@ def _place(
             errors.append(SourceError(display, number, problem))
             continue
         label = f"{int(chapter[2:])}-{len(placements) + 1}"
-        placements.append(Placement(item.id, chapter, label, number))
+        placements.append(Placement(item.id, chapter, label, number, display))
     for placement in placements:
         mention = f"图 {placement.number}"
         if not any(mention in line for i, line in enumerate(lines, 1) if i != placement.line):
@@ -169,7 +181,8 @@ def _placement_problem(
     if item.model.chapter != chapter:
         return f"figure '{item.id}' belongs to {item.model.chapter} (see {item.source.path})"
     if any(placement.figure == item.id for placement in earlier):
-        return f"figure '{item.id}' is already placed on line {earlier[0].line}"
+        first = next(placement for placement in earlier if placement.figure == item.id)
+        return f"figure '{item.id}' is already placed on line {first.line}"
     if title and title != item.model.title:
         return f"the text in brackets must be the figure's title “{item.model.title}” or empty"
     return None
@@ -222,37 +235,80 @@ def _drawing_code_digest() -> bytes:
     return digest.digest()
 
 
+@cache
+def _dot_environment() -> Environment:
+    """The package's templates, with every value a Graphviz template writes passed
+    through ``drawing.dot_text`` before it is HTML-escaped. An environment of its own
+    (fresh template cache, no bytecode cache), so no template compiled without that
+    step is ever used for a drawing."""
+    return environment().overlay(finalize=drawing.dot_text, cache_size=50, bytecode_cache=None)
+
+
 def _render_dot(name: str, context: dict[str, object]) -> str:
-    return environment().get_template(f"figures/{name}").render(**context)
+    return _dot_environment().get_template(f"figures/{name}").render(**context)
 
 
-def expand(markdown: str, chapter: str, figures: FigureSet, svgs: dict[str, str]) -> str:
-    """``markdown`` with each figure line of ``chapter`` replaced by the figure's HTML."""
-    placements = figures.placements.get(chapter, [])
-    if not placements:
+def expand(markdown: str, chapter: str, figures: FigureSet) -> str:
+    """``markdown`` with each figure line of ``chapter`` replaced by a placeholder.
+
+    The figure's HTML goes in only after the chapter's Markdown pass (``insert``):
+    a figure indented into an admonition, a list or a tab would otherwise have its
+    HTML read as Markdown, and its title or alt text as links and attribute lists.
+    The placeholder is one word of letters, digits and hyphens, which Markdown
+    leaves as it is at any indentation.
+    """
+    by_figure = {p.figure: p for p in figures.placements.get(chapter, [])}
+    if not by_figure:
         return markdown
-    by_title = {p.figure: p for p in placements}
-    template = environment().get_template("figures/figure.html.j2")
     lines = markdown.split("\n")
-    for index, line in enumerate(lines):
-        match = IMAGE_LINE.match(line)
-        target = FIGURE_TARGET.match(match["target"].strip()) if match else None
-        placement = by_title.get(target["name"]) if target else None
-        if not (match and placement):
-            continue
+    for number, match in _figure_lines(lines):
+        target = FIGURE_TARGET.match(match["target"].strip())
+        placement = by_figure.get(target["name"]) if target else None
+        if placement is not None:
+            lines[number - 1] = match["indent"] + _placeholder(placement)
+    return "\n".join(lines)
+
+
+def insert(html: str, chapter: str, figures: FigureSet, svgs: dict[str, str]) -> str:
+    """The chapter's rendered ``html`` with each placeholder replaced by its figure:
+    number, caption and alt text as escaped plain text, the SVG as a ``data:`` URI.
+    ContentError for a placeholder that Markdown left where no figure can go."""
+    template = environment().get_template("figures/figure.html.j2")
+    lost: list[SourceError] = []
+    for placement in figures.placements.get(chapter, []):
         svg = svgs[placement.figure]
         size = SIZE.search(svg)
-        html = template.render(
+        figure = template.render(
             placement=placement,
             figure=figures.items[placement.figure].model,
             href=f"../{FOLDER}/{placement.figure}.svg",
             data=base64.b64encode(svg.encode()).decode(),
             width=round(float(size["w"]) * 4 / 3) if size else None,
             height=round(float(size["h"]) * 4 / 3) if size else None,
-        )
-        indent = match["indent"]
-        lines[index] = "\n".join(indent + part if part else part for part in html.split("\n"))
-    return "\n".join(lines)
+        ).strip()
+        token = re.escape(_placeholder(placement))
+        # Only as an element's whole text: never inside a comment, an attribute or code.
+        where = re.compile(rf"<p>\s*{token}\s*</p>|(?<=>)\s*{token}\s*(?=<)")
+        html, found = where.subn(_literal(figure), html, 1)
+        if not found:
+            message = "the figure must stand in running text, not inside raw HTML or a comment"
+            lost.append(SourceError(placement.path, placement.line, message))
+    if lost:
+        raise ContentError(lost)
+    return html
+
+
+def _literal(text: str) -> Callable[[re.Match[str]], str]:
+    """A replacement for ``re.sub`` that is ``text`` as it is (no group references)."""
+    return lambda _: text
+
+
+_NONCE = secrets.token_hex(6)
+"""Part of every placeholder, so that no chapter text can be taken for one."""
+
+
+def _placeholder(placement: Placement) -> str:
+    return f"course-figure-{_NONCE}-{placement.figure}"
 
 
 def glyph_warnings(figures: FigureSet) -> Iterator[SourceError]:

@@ -33,6 +33,8 @@ from importlib.metadata import version
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 
 from generator import pdf_parts
 from generator.cache_files import key_of, write_atomic
@@ -111,20 +113,32 @@ def _stylesheets(names: tuple[str, ...]) -> tuple[list[Any], Any]:
     return sheets, font_config
 
 
+def packaged_file(url: str) -> Path | None:
+    """The generator package's file that a ``file:`` URL names, normalised (percent
+    escapes decoded, ``..`` and links resolved); None when it names anything else.
+    A prefix test on the URL text would pass ``file://…/generator/../../etc/passwd``."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in {"", "localhost"}:
+        return None
+    package = Path(str(files("generator"))).resolve()
+    target = Path(url2pathname(unquote(parts.path))).resolve()
+    return target if target.is_relative_to(package) and target.is_file() else None
+
+
 @cache
 def _local_fetcher() -> Any:
     """A fetcher for packaged files and data: URLs only: print HTML never reaches
     the network or files outside the generator package."""
     from weasyprint.urls import URLFetcher
 
-    package = files("generator")
-
     class LocalFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
-            inside = url.startswith("file://") and url[7:].startswith(str(package))
-            if not (url.startswith("data:") or inside):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            target = packaged_file(url)
+            if target is None:
                 raise ValueError(f"refusing to fetch {url[:80]} for a PDF")
-            return super().fetch(url, headers)
+            return super().fetch(target.as_uri(), headers)
 
     return LocalFetcher(allowed_protocols={"file", "data"})
 

@@ -27,6 +27,7 @@ from generator import build, course, figures, glyphs, handbook, pdf, scorm, sear
 from generator.cache_files import key_of, write_atomic
 from generator.catalog import Catalog
 from generator.config import CourseConfig
+from generator.content_files import display_path
 from generator.content_types import CONTENT_TYPES
 from generator.errors import ContentError
 from generator.moodle import notice_lines
@@ -46,7 +47,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.pages: list[build.Output] = []
         self.jobs: list[pdf.PdfJob] = []
         self.pdf_files: dict[str, File] = {}
+        self.scorm_file: File | None = None
         self.chapter_html: dict[str, str] = {}
+        self.chapter_sources: dict[str, tuple[str, str]] = {}
+        """Each chapter's source file (as the author knows its path) and text."""
         self.figures = figures.FigureSet()
         self.svgs: dict[str, str] = {}
         self.project = Path(".")
@@ -129,6 +133,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.pdf_files = {path: File.generated(config, path, content=b"") for path in paths}
         for file in self.pdf_files.values():
             files.append(file)
+        self.scorm_file = File.generated(config, scorm.PACKAGE_PATH, content=b"")
+        files.append(self.scorm_file)
         for file in list(files):
             if search.WORKER.match(file.src_uri):
                 files.remove(file)
@@ -172,6 +178,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         ]:
             log.warning(str(warning))
         env.bytecode_cache = FileSystemBytecodeCache()
+        # First, so that a bad file reference fails the build before PDFs are rendered.
+        assert self.scorm_file is not None
+        package = self._scorm_package(config, files)
+        files.remove(self.scorm_file)
+        files.append(File.generated(config, scorm.PACKAGE_PATH, content=package))
         catalog, chapter_html, static_jobs = self.catalog, dict(self.chapter_html), self.jobs
         cache_dir = self._cache_folder(self.config.pdf_cache)
         cache = pdf.PdfCache(cache_dir) if cache_dir else None
@@ -227,6 +238,35 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             files.remove(unused)
         return env
 
+    def _scorm_package(self, config: MkDocsConfig, files: Files) -> bytes:
+        """The SCORM package, cut from the pages' HTML and the files the site publishes."""
+        assert self.catalog is not None
+        contents = {f.dest_uri: f.page.content or "" for f in files.documentation_pages() if f.page}
+        pages = scorm.quiz_pages(self.catalog, contents)
+        for chapter, (path, text) in self.chapter_sources.items():
+            html = self.chapter_html[chapter]
+            pages[f"{self.config.chapters_dir}/{chapter}.html"] = scorm.PageSource(html, path, text)
+        published = {
+            f.dest_uri: scorm.SiteFile(
+                lambda f=f: f.content_bytes,  # type: ignore[misc]
+                Path(f.abs_src_path) if f.abs_src_path else None,
+                Path(f.src_dir) if f.src_dir else None,
+            )
+            for f in files
+            if f.inclusion.is_included()
+            and f.dest_uri not in self.pdf_files
+            and f is not self.scorm_file
+        }
+        theme = sorted(p for p in published if scorm.THEME_STYLESHEETS.fullmatch(p))
+        stylesheets = [*theme, *(str(css) for css in config.extra_css)]
+        try:
+            package = scorm.collect(
+                pages, published, self.catalog, self.config.chapters_dir, stylesheets
+            )
+        except ContentError as exc:
+            raise PluginError(str(exc)) from None
+        return scorm.write_package(package, config.site_name)
+
     def _publish(
         self,
         rendered: list[tuple[pdf.PdfJob, pdf.PdfData]],
@@ -249,20 +289,13 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             self.background.wait()
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """The SCORM package is cut from the finished pages, so it is made last.
-
-        The search index's word cuts are saved for the next build. Under
+        """The search index's word cuts are saved for the next build. Under
         ``serve``, after the session's first build, jieba and the course are
         loaded on threads meanwhile, so the first edit's rebuild need not.
         Background PDFs start only now, so they do not slow the rebuild down.
         """
         assert self.catalog is not None and self.segments is not None
         self.segments.save(keep_unused=self.dirty)
-        site = Path(config.site_dir)
-        try:
-            scorm.build(site, self.catalog, config.site_name, self.config.chapters_dir)
-        except ContentError as exc:
-            raise PluginError(f"SCORM package: {exc}") from None
         if self.serving and not self.warmed and self.settings is not None:
             self.segments.warm_up()
             course.warm_up(self.settings)
@@ -296,13 +329,19 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         chapter = self._chapter(page)
         if chapter is None:
             return markdown
-        markdown = figures.expand(markdown, chapter, self.figures, self.svgs)
+        source = Path(page.file.abs_src_path or "")
+        self.chapter_sources[chapter] = (display_path(source, self.project), markdown)
+        markdown = figures.expand(markdown, chapter, self.figures)
         pdf_name = Path(handbook.chapter_pdf(self.config.chapters_dir, chapter)).name
         return markdown + render_chapter_resources(chapter, self.catalog, pdf_name)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         chapter = self._chapter(page)
         if chapter is not None:
+            try:
+                html = figures.insert(html, chapter, self.figures, self.svgs)
+            except ContentError as exc:
+                raise PluginError(str(exc)) from None
             self.chapter_html[chapter] = html
         return html
 

@@ -1,42 +1,82 @@
-"""The SCORM 1.2 content package, made from the finished site for an LMS.
+"""The SCORM 1.2 content package, cut from the pages the site is built from.
 
-One SCO per chapter: a page with the chapter followed by its quiz, cut from the
-built site's pages, with the stylesheets those pages use, the quiz script and
-``scorm.js`` (which reports to the LMS). Links to other pages of the site are
-turned into plain text, since the package holds only these pages; nothing is
-loaded from elsewhere. Runs after MkDocs has written the site, on its output.
+One SCO per chapter: a page with the chapter followed by its quiz, made from the
+HTML those pages hold before the theme wraps them, with the stylesheets the
+site's pages use, the quiz script and ``scorm.js`` (which reports to the LMS).
+Links to other pages of the site are turned into plain text, since the package
+holds only these pages; nothing is loaded from elsewhere.
+
+Every file the package takes in is named by a URL in a page or stylesheet, and
+enters through ``site_path``: the URL is read as a browser reads it, decoded and
+normalised against its page, and must then be a file the site itself publishes;
+anything else (a path from the server's root, ``..`` out of the site, another
+host, a file that is not there) is an error at the line that names it. So entry
+names are always relative and free of ``..``.
 """
 
 from __future__ import annotations
 
+import html as html_lib
+import io
 import posixpath
 import re
+import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
 
+from generator import htmltree
 from generator.catalog import Catalog
 from generator.content_types import TRAINER_DIR
-from generator.errors import ContentError, SourceError
+from generator.errors import ContentError, SourceError, excerpt
 from generator.pages import environment
+from generator.text import browser_url
 
 PACKAGE_PATH = f"{TRAINER_DIR}/lms/course-scorm12.zip"
 """Where the package is published in the site."""
 SCO_DIR = "sco"
 """The SCO pages' folder inside the package: one level deep, like the site's pages,
 so the relative links they copy from those pages still point at the same files."""
-SCRIPTS = ("assets/course/quiz.js", "assets/course/scorm.js")
-_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</article>', re.S)
-_STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)"')
-_LINK = re.compile(r"<a\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>(.*?)</a>", re.S)
-_HREF = re.compile(r'\bhref="([^"]*)"')
-_SRC = re.compile(r'(\bsrc=")([^"]*)(")')
+QUIZ_SCRIPT = "assets/course/quiz.js"
+SCORM_SCRIPT = "assets/course/scorm.js"
+"""Not a site file: packaged from ``generator/scripts/``, only the SCOs load it."""
+THEME_STYLESHEETS = re.compile(r"assets/stylesheets/(main|palette)\.[0-9a-f]+\.min\.css")
+"""The theme's stylesheets, which every page of the site links."""
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
-_EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+_LOADS = ("src", "poster", "data")
+"""Attributes whose URL the browser loads by itself (``href`` only on ``<link>``)."""
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    """A file the site publishes: how to read it and, for a file copied from a
+    folder (the docs or the theme), that file and folder, so a link leading out of
+    the folder is refused rather than packed."""
+
+    read: Callable[[], bytes]
+    source: Path | None = None
+    folder: Path | None = None
+
+    def inside(self) -> bool:
+        if self.source is None or self.folder is None:
+            return True
+        return self.source.resolve().is_relative_to(self.folder.resolve())
+
+
+@dataclass(frozen=True)
+class PageSource:
+    """A page of the site, its HTML, and the file an author fixes when it is wrong."""
+
+    html: str
+    path: str
+    """The source file's path as the author knows it (``docs/chapters/ch01.md``)."""
+    text: str
+    """That file's text, to find the line that names a URL."""
 
 
 @dataclass
@@ -57,97 +97,152 @@ class Sco:
 class Package:
     scos: list[Sco] = field(default_factory=list)
     assets: dict[str, bytes] = field(default_factory=dict)
-    """Shared files by their path in the package."""
+    """Shared files by their path in the package (the same as in the site)."""
 
 
-def _relative(page_dir: str, url: str) -> str | None:
-    """A site-relative path for ``url`` found in a page of ``page_dir``; None when it
-    is an anchor, a data URL or a link to elsewhere."""
-    if not url or url.startswith("#") or _EXTERNAL.match(url):
+class _Refused(Exception):
+    """A URL that names no file of the site; the message says why."""
+
+
+def site_path(page_dir: str, url: str, published: dict[str, SiteFile]) -> str | None:
+    """The published file ``url`` (found in a page or stylesheet of ``page_dir``)
+    names, normalised; None for an anchor or a ``data:`` URL. _Refused otherwise."""
+    url = browser_url(html_lib.unescape(url))
+    parts = urlsplit(url)
+    if not parts.path and not parts.scheme and not parts.netloc:
         return None
-    return posixpath.normpath(posixpath.join(page_dir, url.split("#")[0].split("?")[0]))
+    if parts.scheme.lower() == "data":
+        return None
+    if parts.scheme or parts.netloc:
+        message = "is on another host; the package loads nothing from elsewhere"
+        raise _Refused(f"'{excerpt(url)}' {message}")
+    path = unquote(parts.path)
+    if path.startswith("/"):
+        raise _Refused(f"'{excerpt(url)}' is a path from the server's root; link files relatively")
+    target = posixpath.normpath(posixpath.join(page_dir, path))
+    if target == ".." or target.startswith("../") or "\0" in target:
+        raise _Refused(f"'{excerpt(url)}' leads out of the site")
+    found = published.get(target)
+    if found is None:
+        raise _Refused(f"'{excerpt(url)}' is no file the site publishes")
+    if not found.inside():
+        raise _Refused(f"'{excerpt(url)}' is a link to a file outside the site's folders")
+    return target
 
 
-def _unlink_pages(html: str) -> str:
-    """Keep anchors and outside links; other pages of the site are not in the package."""
-
-    def replace(match: re.Match[str]) -> str:
-        href = _HREF.search(match.group(1))
-        if href is None or href.group(1).startswith("#") or _EXTERNAL.match(href.group(1)):
-            return match.group(0)
-        return f"<span>{match.group(2)}</span>"
-
-    return _LINK.sub(replace, html)
-
-
-def _article(site: Path, page: str, wanted: set[str]) -> str:
-    """The content of a built page, its images collected in ``wanted``."""
-    html = (site / page).read_text(encoding="utf-8")
-    match = _ARTICLE.search(html)
-    if match is None:
-        raise ContentError(
-            [SourceError(page, 1, "no <article> with the page content found in the built page")]
-        )
-    page_dir = posixpath.dirname(page)
-
-    def image(found: re.Match[str]) -> str:
-        target = _relative(page_dir, found.group(2))
-        if target is None:
-            return found.group(0)
-        wanted.add(target)
-        return found.group(1) + posixpath.relpath(target, SCO_DIR) + found.group(3)
-
-    return _SRC.sub(image, _unlink_pages(match.group(1)))
+def _line_of(text: str, url: str) -> int:
+    """The first line of ``text`` that names ``url`` (as written, HTML-escaped, or
+    with the backslashes a double-quoted YAML string doubles)."""
+    plain = html_lib.unescape(url)
+    candidates = (url, plain, html_lib.escape(plain, quote=False), plain.replace("\\", "\\\\"))
+    for candidate in candidates:
+        at = text.find(candidate)
+        if at >= 0:
+            return text.count("\n", 0, at) + 1
+    return 1
 
 
-def _stylesheets(site: Path, page: str) -> list[str]:
-    html = (site / page).read_text(encoding="utf-8")
-    page_dir = posixpath.dirname(page)
-    paths = [_relative(page_dir, href) for href in _STYLESHEET.findall(html)]
-    return [path for path in paths if path is not None]
+class _Collector:
+    """Gathers the files a package needs and every problem, with its place."""
 
+    def __init__(self, published: dict[str, SiteFile]) -> None:
+        self.published = published
+        self.wanted: set[str] = set()
+        self.errors: list[SourceError] = []
 
-def _with_css_urls(site: Path, paths: Iterable[str]) -> Iterator[str]:
-    """``paths`` and every file their stylesheets refer to (fonts, images)."""
-    for path in sorted(set(paths)):
-        yield path
-        if path.endswith(".css"):
-            css = (site / path).read_text(encoding="utf-8")
-            for url in _CSS_URL.findall(css):
-                if _EXTERNAL.match(url) and not url.startswith("data:"):
-                    raise ContentError(
-                        [SourceError(path, 1, f"the stylesheet loads {url} from elsewhere")]
-                    )
-                target = _relative(posixpath.dirname(path), url)
+    def take(self, base: str, url: str, origin: str, text: str) -> str | None:
+        """The site path of ``url``, noted as wanted; None (and an error) if refused."""
+        try:
+            target = site_path(base, url, self.published)
+        except _Refused as exc:
+            self.errors.append(SourceError(origin, _line_of(text, url), f"SCORM package: {exc}"))
+            return None
+        if target is not None:
+            self.wanted.add(target)
+        return target
+
+    def article(self, page: str, source: PageSource) -> str:
+        """The page's HTML for a SCO: links to other pages as text, loads re-pointed."""
+        root = htmltree.parse(source.html)
+        page_dir = posixpath.dirname(page)
+        for parent in root.iter():
+            for index, element in enumerate(list(parent)):
+                href = element.get("href")
+                if element.tag == "a" and href and _is_site_link(href):
+                    span = ET.Element("span")
+                    span.text, span[:], span.tail = element.text, list(element), element.tail
+                    parent[index] = span
+        for element in root.iter():
+            element.attrib.pop("srcset", None)
+            names = [*_LOADS, "href"] if element.tag == "link" else _LOADS
+            for name in names:
+                value = element.get(name)
+                if value is None:
+                    continue
+                target = self.take(page_dir, value, source.path, source.text)
                 if target is not None:
-                    yield target
+                    element.set(name, posixpath.relpath(target, SCO_DIR))
+                elif not value.strip().startswith(("data:", "#")) and value.strip():
+                    del element.attrib[name]
+        return "".join(htmltree.serialise(element) for element in root)
+
+    def stylesheet(self, path: str) -> None:
+        """Note the files a stylesheet refers to (fonts, images)."""
+        css = self.published[path].read().decode("utf-8")
+        for url in _CSS_URL.findall(css):
+            self.take(posixpath.dirname(path), url, path, css)
 
 
-def collect(site: Path, catalog: Catalog, course_title: str, chapters_dir: str) -> Package:
-    """Every SCO page and shared file of the package, read from the built ``site``."""
+def _is_site_link(href: str) -> bool:
+    """A link to another page of the site (not an anchor, not another host)."""
+    parts = urlsplit(browser_url(html_lib.unescape(href)))
+    return not (parts.scheme or parts.netloc) and bool(parts.path)
+
+
+def quiz_pages(catalog: Catalog, contents: dict[str, str]) -> dict[str, PageSource]:
+    """Each quiz page's HTML (by site path, from ``contents``) with its YAML source."""
+    return {
+        f"quizzes/{item.id}.html": PageSource(
+            contents[f"quizzes/{item.id}.html"], item.source.path, item.source.text
+        )
+        for item in catalog.of("quizzes")
+    }
+
+
+def collect(
+    pages: dict[str, PageSource],
+    published: dict[str, SiteFile],
+    catalog: Catalog,
+    chapters_dir: str,
+    stylesheets: list[str],
+) -> Package:
+    """Every SCO page and shared file of the package; ContentError naming each URL
+    that leads to no file of the site."""
     package = Package()
-    wanted: set[str] = set()
-    stylesheets: list[str] = []
+    collector = _Collector(published)
     sco_page = environment().get_template("scorm/sco.html.j2")
+    sheets = [path for path in stylesheets if collector.take("", path, path, path)]
+    for path in sheets:
+        collector.stylesheet(path)
     for chapter, title in catalog.chapters.items():
-        page = f"{chapters_dir}/{chapter}.html"
         quizzes = [i for i in catalog.of("quizzes") if i.model.chapter == chapter]
-        stylesheets = stylesheets or _stylesheets(site, page)
-        parts = [_article(site, page, wanted)]
-        parts += [_article(site, f"quizzes/{item.id}.html", wanted) for item in quizzes]
+        names = [f"{chapters_dir}/{chapter}.html", *(f"quizzes/{q.id}.html" for q in quizzes)]
+        parts = [collector.article(name, pages[name]) for name in names]
         mastery = min((item.model.pass_percent for item in quizzes), default=None)  # type: ignore[attr-defined]
         html = sco_page.render(
             title=title,
             # Pages the site has built (author text already sanitised), not author text.
             articles=[Markup(part) for part in parts],
-            stylesheets=[posixpath.relpath(path, SCO_DIR) for path in stylesheets],
-            scripts=[posixpath.relpath(path, SCO_DIR) for path in SCRIPTS],
+            stylesheets=[posixpath.relpath(path, SCO_DIR) for path in sheets],
+            scripts=[posixpath.relpath(path, SCO_DIR) for path in (QUIZ_SCRIPT, SCORM_SCRIPT)],
         )
         package.scos.append(Sco(chapter, title, mastery, html))
-    for path in _with_css_urls(site, [*stylesheets, *wanted]):
-        package.assets[path] = (site / path).read_bytes()
-    package.assets[SCRIPTS[0]] = (site / SCRIPTS[0]).read_bytes()
-    package.assets[SCRIPTS[1]] = (files("generator") / "scripts/scorm.js").read_bytes()
+    collector.take("", QUIZ_SCRIPT, QUIZ_SCRIPT, QUIZ_SCRIPT)
+    if collector.errors:
+        raise ContentError(collector.errors)
+    for path in sorted(collector.wanted):
+        package.assets[path] = published[path].read()
+    package.assets[SCORM_SCRIPT] = (files("generator") / "scripts/scorm.js").read_bytes()
     return package
 
 
@@ -157,22 +252,26 @@ def manifest(package: Package, course_title: str) -> str:
     return template.render(title=course_title, scos=package.scos, assets=sorted(package.assets))
 
 
-def write_package(package: Package, course_title: str, target: Path) -> None:
-    """The ZIP, manifest first, entries sorted and dated 1980 so builds are reproducible."""
-    entries = {"imsmanifest.xml": manifest(package, course_title).encode("utf-8")}
-    entries |= {sco.href: sco.html.encode("utf-8") for sco in package.scos}
-    entries |= dict(sorted(package.assets.items()))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for name, data in entries.items():
+def entries(package: Package, course_title: str) -> Iterator[tuple[str, bytes]]:
+    """The ZIP's entries in order, manifest first; every name checked to be relative,
+    normalised and inside the package, whatever an LMS does when it unpacks it."""
+    found = {"imsmanifest.xml": manifest(package, course_title).encode("utf-8")}
+    found |= {sco.href: sco.html.encode("utf-8") for sco in package.scos}
+    found |= dict(sorted(package.assets.items()))
+    for name, data in found.items():
+        outside = name.startswith(("/", "..")) or "\\" in name or "\0" in name
+        if outside or posixpath.normpath(name) != name:
+            raise ValueError(f"SCORM entry name {name!r} is not a normalised relative path")
+        yield name, data
+
+
+def write_package(package: Package, course_title: str) -> bytes:
+    """The ZIP, entries dated 1980 so builds are reproducible."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, data in entries(package, course_title):
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
-
-
-def build(site: Path, catalog: Catalog, course_title: str, chapters_dir: str) -> Path:
-    """Make the package from the built ``site`` and publish it inside it."""
-    target = site / PACKAGE_PATH
-    write_package(collect(site, catalog, course_title, chapters_dir), course_title, target)
-    return target
+    return buffer.getvalue()

@@ -49,13 +49,38 @@ def _converter() -> markdown_lib.Markdown:
     return converter
 
 
+_C0_OR_SPACE = "".join(chr(code) for code in range(0x21))
+_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
+
+
+def browser_url(value: str) -> str:
+    """``value`` as a browser reads it before resolving it (WHATWG URL parsing):
+    leading and trailing C0 controls and spaces dropped, tabs and newlines removed
+    anywhere, and backslashes read as slashes (``\\\\host/x`` is ``//host/x``).
+    Checks made on the raw text would pass what the browser then fetches."""
+    return _TAB_OR_NEWLINE.sub("", value.strip(_C0_OR_SPACE)).replace("\\", "/")
+
+
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
-    """Drop image sources that point at another host: a reader's browser would fetch them."""
-    if tag == "img" and attribute == "src":
-        parts = urlsplit(value.strip())
-        if parts.scheme or parts.netloc or value.strip().startswith("//"):
-            return None
-    return value
+    """Keep a URL only as the browser will read it, and only if it stays safe: links
+    with an allowed scheme or none, images only from the site itself (no scheme, no
+    host, no path from the server's root, which leaves a site served under a sub-path
+    or packaged for an LMS)."""
+    if attribute not in {"href", "src"}:
+        return value
+    url = browser_url(value)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if tag == "img" and (scheme or parts.netloc or url.startswith("/")):
+        return None
+    if scheme and scheme not in URL_SCHEMES:
+        return None
+    if not scheme and (parts.netloc or url.startswith("//")):
+        return None
+    return url
 
 
 def sanitise(html: str) -> str:

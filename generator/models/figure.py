@@ -7,10 +7,11 @@ states (funnel counts, matrix weights) live here once, and derived numbers
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, RootModel
+from pydantic import AfterValidator, Field, RootModel
 
+from generator.errors import excerpt
 from generator.models.common import ChapterId, Label, StrictModel
 
 Problem = tuple[tuple[str | int, ...], str]
@@ -22,13 +23,54 @@ Attitude = Literal["积极", "中立", "消极", "尚未建立关系"]
 STRENGTHS = {"◎": 9, "○": 3, "△": 1, "": 0}
 """VOC-CTQ relationship symbols and their scores; an empty cell scores 0."""
 
+MAX_ITEMS = 30
+"""Most entries in any list of a figure (steps, stages, people, rows, ...): a drawing
+that must stay readable at phone width never needs more, and layout time grows
+faster than the number of boxes."""
+MAX_LABEL = 40
+"""Most characters in a text drawn inside a figure."""
+MAX_CAPTION = 80
+"""Most characters in a figure's title (its caption)."""
+MAX_ALT = 300
+"""Most characters in a figure's alt text: a sentence or two."""
+MAX_AMOUNT = 10**12
+"""Largest count or sum a funnel may state."""
+MAX_DAYS = 3660
+"""Longest interval, in days, an intervals figure may draw (ten years)."""
+
+
+def at_most(limit: int, what: str) -> AfterValidator:
+    """A text's length limit, with a message that says what the limit is for."""
+
+    def check(value: str) -> str:
+        if len(value) > limit:
+            message = f"\u201c{excerpt(value)}\u201d has {len(value)} characters; {what}"
+            raise ValueError(f"{message} {limit} at most")
+        return value
+
+    return AfterValidator(check)
+
+
+DrawnLabel = Annotated[Label, at_most(MAX_LABEL, "a text drawn in a figure has")]
+"""A label drawn in the figure: plain text, short enough to fit in a box."""
+
+
+def items(least: int = 1, most: int = MAX_ITEMS) -> Any:
+    """The bounds of a list in a figure's data."""
+    return Field(min_length=least, max_length=most)
+
+
+def number(ge: float | None = None, gt: float | None = None, le: float | None = None) -> Any:
+    """A finite number within bounds (``.inf`` and ``.nan`` are YAML floats too)."""
+    return Field(allow_inf_nan=False, ge=ge, gt=gt, le=le)
+
 
 class FigureBase(StrictModel):
     """What every figure has: a title for its caption, its chapter, and alt text."""
 
-    title: Label
+    title: Annotated[Label, at_most(MAX_CAPTION, "a caption has")]
     chapter: ChapterId
-    alt: Label
+    alt: Annotated[Label, at_most(MAX_ALT, "alt text has")]
     """Read by screen readers instead of the drawing: say what it shows, in a sentence or two."""
 
     def problems(self) -> list[Problem]:
@@ -37,26 +79,26 @@ class FigureBase(StrictModel):
 
 
 class Stage(StrictModel):
-    label: Label
-    value: int | None = Field(default=None, ge=0)
-    unit: Label | None = None
+    label: DrawnLabel
+    value: int | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    unit: DrawnLabel | None = None
 
 
 class PerEntry(StrictModel):
     """The arithmetic per top-of-funnel entry: total ÷ entries, then × rate."""
 
-    total: int = Field(gt=0)
-    total_label: Label
-    rate_percent: float = Field(gt=0, le=100)
-    average_label: Label
-    commission_label: Label
+    total: int = Field(gt=0, le=MAX_AMOUNT)
+    total_label: DrawnLabel
+    rate_percent: float = number(gt=0, le=100)
+    average_label: DrawnLabel
+    commission_label: DrawnLabel
 
 
 class Funnel(FigureBase):
     """Stages that narrow: drawn as a funnel; with values, widths follow them."""
 
     type: Literal["funnel"]
-    stages: list[Stage] = Field(min_length=2)
+    stages: list[Stage] = items(2)
     per_entry: PerEntry | None = None
 
     def problems(self) -> list[Problem]:
@@ -69,6 +111,9 @@ class Funnel(FigureBase):
         for index in range(1, len(values)):
             if values[index] > values[index - 1]:  # type: ignore[operator]
                 found.append((("stages", index, "value"), "a value may not grow down the funnel"))
+            if values[index - 1] == 0:
+                message = "only the last stage may be 0: the next stage's rate is a share of it"
+                found.append((("stages", index - 1, "value"), message))
         return found
 
     def values(self) -> list[int]:
@@ -76,58 +121,58 @@ class Funnel(FigureBase):
 
 
 class Level(StrictModel):
-    label: Label
-    interval_days: float = Field(gt=0, le=3660)
-    text: Label
+    label: DrawnLabel
+    interval_days: float = number(ge=1, le=MAX_DAYS)
+    text: DrawnLabel
 
 
 class LevelGroup(StrictModel):
-    title: Label
-    levels: list[Level] = Field(min_length=1)
+    title: DrawnLabel
+    levels: list[Level] = items()
 
 
 class Tick(StrictModel):
-    days: float = Field(gt=0)
-    label: Label
+    days: float = number(ge=1, le=MAX_DAYS)
+    label: DrawnLabel
 
 
 class Intervals(FigureBase):
     """Grading schemes side by side, each grade a bar as long as its contact interval."""
 
     type: Literal["intervals"]
-    axis_label: Label
-    ticks: list[Tick] = Field(min_length=2)
-    groups: list[LevelGroup] = Field(min_length=1)
+    axis_label: DrawnLabel
+    ticks: list[Tick] = items(2)
+    groups: list[LevelGroup] = items()
 
 
 class Step(StrictModel):
-    label: Label
-    detail: Label | None = None
+    label: DrawnLabel
+    detail: DrawnLabel | None = None
 
 
 class Span(StrictModel):
     """Steps ``first`` to ``last`` (numbered from 1) framed together under a label."""
 
-    first: int = Field(ge=1)
-    last: int = Field(ge=1)
-    label: Label
+    first: int = Field(ge=1, le=MAX_ITEMS)
+    last: int = Field(ge=1, le=MAX_ITEMS)
+    label: DrawnLabel
 
 
 class Loop(StrictModel):
     """An arrow back from step ``source`` to step ``target`` (numbered from 1)."""
 
-    source: int = Field(ge=1)
-    target: int = Field(ge=1)
-    label: Label
+    source: int = Field(ge=1, le=MAX_ITEMS)
+    target: int = Field(ge=1, le=MAX_ITEMS)
+    label: DrawnLabel
 
 
 class Flow(FigureBase):
     """Numbered steps top to bottom, with framed spans and arrows back."""
 
     type: Literal["flow"]
-    steps: list[Step] = Field(min_length=2)
-    spans: list[Span] = Field(default_factory=list)
-    loops: list[Loop] = Field(default_factory=list)
+    steps: list[Step] = items(2)
+    spans: list[Span] = Field(default_factory=list, max_length=MAX_ITEMS)
+    loops: list[Loop] = Field(default_factory=list, max_length=MAX_ITEMS)
 
     def problems(self) -> list[Problem]:
         count = len(self.steps)
@@ -145,47 +190,47 @@ class Flow(FigureBase):
 
 
 class CycleStage(StrictModel):
-    key: Label
-    label: Label
-    detail: Label
+    key: DrawnLabel
+    label: DrawnLabel
+    detail: DrawnLabel
 
 
 class Cycle(FigureBase):
     """Stages in a closed loop, such as PDCA."""
 
     type: Literal["cycle"]
-    centre: Label
-    stages: list[CycleStage] = Field(min_length=3, max_length=8)
+    centre: DrawnLabel
+    stages: list[CycleStage] = items(3, 8)
 
 
 class Phase(StrictModel):
-    label: Label
-    level: float = Field(ge=0, le=100)
+    label: DrawnLabel
+    level: float = number(ge=0, le=100)
     """The curve's height at the end of the phase, 0-100."""
-    strategy: list[Label] = Field(min_length=1, max_length=3)
+    strategy: list[DrawnLabel] = items(1, 3)
 
 
 class Lifecycle(FigureBase):
     """A curve over named phases, with each phase's strategy written under it."""
 
     type: Literal["lifecycle"]
-    start_level: float = Field(ge=0, le=100)
-    x_label: Label
-    y_label: Label
-    phases: list[Phase] = Field(min_length=2)
+    start_level: float = number(ge=0, le=100)
+    x_label: DrawnLabel
+    y_label: DrawnLabel
+    phases: list[Phase] = items(2)
 
 
 class Contact(StrictModel):
-    name: Label
-    position: Label
+    name: DrawnLabel
+    position: DrawnLabel
 
 
 class KeyPerson(StrictModel):
-    name: Label
-    position: Label
-    role: Label
+    name: DrawnLabel
+    position: DrawnLabel
+    role: DrawnLabel
     attitude: Attitude
-    contact: Label | None = None
+    contact: DrawnLabel | None = None
     """The ``name`` of one of ``contacts``; none when nobody knows this person yet."""
 
 
@@ -193,13 +238,13 @@ class Relations(FigureBase):
     """The key-person chart: our contacts, their key people, and each relationship."""
 
     type: Literal["relations"]
-    ours: Label
-    theirs: Label
-    nobody: Label
+    ours: DrawnLabel
+    theirs: DrawnLabel
+    nobody: DrawnLabel
     """Shown where a key person has no contact on our side yet."""
-    legend: Label
-    contacts: list[Contact] = Field(min_length=1)
-    people: list[KeyPerson] = Field(min_length=1)
+    legend: DrawnLabel
+    contacts: list[Contact] = items()
+    people: list[KeyPerson] = items()
 
     def problems(self) -> list[Problem]:
         names = {contact.name for contact in self.contacts}
@@ -211,7 +256,7 @@ class Relations(FigureBase):
 
 
 class Weighted(StrictModel):
-    label: Label
+    label: DrawnLabel
     weight: int = Field(ge=1, le=9)
 
 
@@ -222,11 +267,11 @@ class Matrix(FigureBase):
     """A VOC-CTQ matrix: each cell (row weight + column weight) × strength, columns summed."""
 
     type: Literal["matrix"]
-    corner: Label
-    total_label: Label
-    rows: list[Weighted] = Field(min_length=1)
-    columns: list[Weighted] = Field(min_length=1)
-    cells: list[list[Symbol]]
+    corner: DrawnLabel
+    total_label: DrawnLabel
+    rows: list[Weighted] = items()
+    columns: list[Weighted] = items()
+    cells: list[Annotated[list[Symbol], items(0)]] = items(0)
     """One list per row, one symbol per column: ◎ 9, ○ 3, △ 1, "" none."""
 
     def problems(self) -> list[Problem]:
