@@ -18,13 +18,13 @@ import pickle
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files
 from pathlib import Path
 from typing import TypeVar
 
-from generator import build, figures, handbook, search
+from generator import build, figures, handbook, item_check, search
 from generator.cache_files import drop_others, write_atomic
 from generator.catalog import Catalog, load_catalog
 from generator.content_files import display_path
@@ -54,6 +54,8 @@ class Settings:
     """The folder of ``mkdocs.yml``: messages name files relative to it."""
     site_name: str
     organisation: str
+    item_check: item_check.Thresholds = item_check.Thresholds()
+    """The shares the quiz item check allows."""
 
 
 @dataclass
@@ -65,6 +67,8 @@ class Course:
     jobs: list[PdfJob]
     figures: figures.FigureSet
     synonyms: dict[str, str]
+    item_findings: list[item_check.Finding] = field(default_factory=list)
+    """Cues in the quizzes (``item_check``), for the build log."""
 
 
 def load(settings: Settings) -> Course:
@@ -111,7 +115,8 @@ def load(settings: Settings) -> Course:
         )
     if problems:
         raise ContentError(problems)
-    return Course(catalog, pages, jobs, figure_set, synonyms)
+    findings = item_check.check(catalog.of("quizzes"), settings.item_check)
+    return Course(catalog, pages, jobs, figure_set, synonyms, findings)
 
 
 def load_cached(settings: Settings, folder: Path | None) -> tuple[Course, str]:

@@ -80,6 +80,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             project=self.project,
             site_name=config.site_name,
             organisation=self.config.organisation,
+            item_check=self.config.item_check.thresholds(),
         )
         try:
             cache = self._cache_folder(self.config.course_cache)
@@ -96,6 +97,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             )
             for notice in notice_lines(self.catalog):
                 log.info(notice)
+            for finding in loaded.item_findings:
+                (log.warning if finding.clear else log.info)("Quiz item check: %s", finding)
         except ContentError as exc:
             raise PluginError(str(exc)) from None
         # The generator logs PDF progress under "generator": print it as our own.
