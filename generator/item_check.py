@@ -252,8 +252,10 @@ def _course_wide(quizzes: Sequence[Item], thresholds: Thresholds) -> Iterator[Fi
             f"{thresholds.key_longest_course:.0%} (most in this file)",
         )
     statements = [(n, q) for n, item in enumerate(quizzes) for _, q in _true_false(_quiz(item))]
-    message = _true_share_problem([q for _, q in statements], thresholds.true_share_course)
-    if statements and message:
+    message = statements and _true_share_problem(
+        [q for _, q in statements], thresholds.true_share_course
+    )
+    if message:
         true = sum(q.answer for _, q in statements) / len(statements)
         majority = true > 0.5
         counts = Counter(n for n, q in statements if q.answer == majority)
