@@ -101,14 +101,14 @@ def check_question(quiz: Quiz, question: Question, element: ET.Element) -> None:
         assert graded == {"true": 100.0 * question.answer, "false": 100.0 * (not question.answer)}
     elif question.type == "fill" and kind == "shortanswer":
         assert [text(a, "text") for a in answers] == [
-            a.replace("*", "\\*") for a in question.blanks[0].answers
+            a.replace("*", "\\*") for a in question.blanks[0].accepted
         ]
         assert {a.get("fraction") for a in answers} == {"100"}
         assert text(element, "usecase") == "0"
     elif question.type == "fill":
         codes = CLOZE.findall(text(element, "questiontext/text"))
         assert [re.split(r"(?<!\\)~", code) for code in codes] == [
-            [f"={answer}" for answer in blank.answers] for blank in question.blanks
+            [f"={answer}" for answer in blank.accepted] for blank in question.blanks
         ]
         for part in question.prompt_parts:
             assert str(markdown_inline(part)) in text(element, "questiontext/text")
