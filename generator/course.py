@@ -54,7 +54,7 @@ class Settings:
     """The folder of ``mkdocs.yml``: messages name files relative to it."""
     site_name: str
     organisation: str
-    item_check: item_check.Thresholds = item_check.Thresholds()
+    item_check: item_check.Thresholds = field(default_factory=item_check.Thresholds)
     """The shares the quiz item check allows."""
 
 

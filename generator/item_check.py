@@ -129,7 +129,9 @@ def _multiple(quiz: Quiz) -> list[tuple[int, MultipleChoice]]:
 
 def _texts(question: Question) -> list[tuple[Location, str]]:
     """The texts of a question a learner chooses among, each with its place."""
-    if isinstance(question, SingleChoice | MultipleChoice | Judgement):
+    if isinstance(question, SingleChoice | MultipleChoice):
+        return [(("options", i, "text"), o.text) for i, o in enumerate(question.options)]
+    if isinstance(question, Judgement):
         return [(("options", i, "text"), o.text) for i, o in enumerate(question.options)]
     if isinstance(question, Order):
         return [(("items", i), text) for i, text in enumerate(question.items)]
@@ -142,7 +144,9 @@ def _per_question(item: Item, thresholds: Thresholds) -> Iterator[Finding]:
     for index, question in enumerate(_quiz(item).questions):
         here: Location = ("questions", index)
 
-        def found(location: Location, message: str, clear: bool = True) -> Finding:
+        def found(
+            location: Location, message: str, clear: bool = True, here: Location = here
+        ) -> Finding:
             return Finding(item.source.error((*here, *location), message), clear)
 
         if isinstance(question, MultipleChoice):
@@ -169,7 +173,7 @@ def _per_question(item: Item, thresholds: Thresholds) -> Iterator[Finding]:
                     f"{question.id}: \u201c{excerpt(text)}\u201d is a catch-all option; "
                     "write a real course of action or fact",
                 )
-        for (first_at, first), (location, second) in _pairs(texts):
+        for (_, first), (location, second) in _pairs(texts):
             a, b = normalised(first), normalised(second)
             if a == b:
                 yield found(
@@ -216,9 +220,9 @@ def _per_quiz(item: Item, thresholds: Thresholds) -> Iterator[Finding]:
         yield Finding(SourceError(at.path, at.line, message), clear=False)
     statements = [q for _, q in _true_false(quiz)]
     if len(statements) >= thresholds.true_false_quiz_min:
-        message = _true_share_problem(statements, thresholds.true_share_quiz)
-        if message:
-            yield Finding(SourceError(at.path, at.line, message), clear=False)
+        problem = _true_share_problem(statements, thresholds.true_share_quiz)
+        if problem:
+            yield Finding(SourceError(at.path, at.line, problem), clear=False)
 
 
 def _true_share_problem(statements: list[TrueFalse], band: tuple[float, float]) -> str | None:

@@ -29,7 +29,8 @@ HEAD = "title: 测验\nchapter: ch01\nquestions:\n"
 def single(qid: str, key: str, others: list[str]) -> str:
     options = f"      - {{text: {key}, correct: true}}\n"
     options += "".join(f"      - {{text: {text}}}\n" for text in others)
-    return f"  - id: {qid}\n    type: single\n    prompt: 题\n    options:\n{options}    explanation: 讲\n"
+    head = f"  - id: {qid}\n    type: single\n    prompt: 题\n    options:\n"
+    return f"{head}{options}    explanation: 讲\n"
 
 
 def truefalse(qid: str, answer: bool) -> str:
@@ -43,12 +44,14 @@ def multiple(qid: str, options: list[tuple[str, bool]]) -> str:
     listed = "".join(
         f"      - {{text: {text}, correct: {str(right).lower()}}}\n" for text, right in options
     )
-    return f"  - id: {qid}\n    type: multiple\n    prompt: 多选\n    options:\n{listed}    explanation: 讲\n"
+    head = f"  - id: {qid}\n    type: multiple\n    prompt: 多选\n    options:\n"
+    return f"{head}{listed}    explanation: 讲\n"
 
 
 def judgement(qid: str, scores: list[int]) -> str:
     listed = "".join(f"      - {{text: 做法{n}, score: {s}}}\n" for n, s in enumerate(scores))
-    return f"  - id: {qid}\n    type: judgement\n    prompt: 怎么做\n    options:\n{listed}    explanation: 讲\n"
+    head = f"  - id: {qid}\n    type: judgement\n    prompt: 怎么做\n    options:\n"
+    return f"{head}{listed}    explanation: 讲\n"
 
 
 def quiz(tmp_path: Path, questions: str, name: str = "ch01") -> Item:
@@ -82,7 +85,9 @@ def test_key_longest_per_quiz_and_course_wide(tmp_path: Path) -> None:
     longest = single("ch01-l1", "最长的那个答案", ["短", "中等"]) + single(
         "ch01-l2", "也是最长的答案", ["短", "中"]
     )
-    findings = found([quiz(tmp_path, longest + truefalse("ch01-t", True) + truefalse("ch01-f", False))])
+    findings = found(
+        [quiz(tmp_path, longest + truefalse("ch01-t", True) + truefalse("ch01-f", False))]
+    )
     assert findings == [
         (
             "quizzes/ch01.yml:3: course-wide: the key is strictly the longest option in 2 of 2 "
@@ -125,8 +130,8 @@ def test_multiple_choice_with_every_right_option_first(tmp_path: Path) -> None:
     right_first = multiple("ch01-rf", [("甲", True), ("乙", True), ("丙", False)])
     assert found([quiz(tmp_path, BALANCED + right_first)]) == [
         (
-            f"quizzes/ch01.yml:{NEXT + 3}: ch01-rf: every right option is listed before the wrong ones; "
-            "mix them in the file",
+            f"quizzes/ch01.yml:{NEXT + 3}: ch01-rf: every right option is listed before the "
+            "wrong ones; mix them in the file",
             True,
         )
     ]
@@ -159,23 +164,26 @@ def test_duplicate_and_near_duplicate_options(tmp_path: Path) -> None:
     findings = found([quiz(tmp_path, BALANCED + same + near + grades)])
     assert findings == [
         (
-            f"quizzes/ch01.yml:{NEXT + 5}: ch01-d: “先向客户 道歉。” says the same as “先向客户道歉”",
+            f"quizzes/ch01.yml:{NEXT + 5}: ch01-d: “先向客户 道歉。” says the same as "
+            "“先向客户道歉”",
             True,
         ),
         (
-            f"quizzes/ch01.yml:{NEXT + 13}: ch01-n: “按规定在当天下班前填写意向客户管理卡片” is nearly the "
-            "same as “按规定在当天下班前填写意向客户管理卡”",
+            f"quizzes/ch01.yml:{NEXT + 13}: ch01-n: “按规定在当天下班前填写意向客户管理卡片” "
+            "is nearly the same as “按规定在当天下班前填写意向客户管理卡”",
             False,
         ),
     ]
 
 
-@pytest.mark.parametrize("text", ["以上都对", "以上 都不对", "以上都是", "都对", "都不对", "上述说法均正确"])
+@pytest.mark.parametrize(
+    "text", ["以上都对", "以上 都不对", "以上都是", "都对", "都不对", "上述说法均正确"]
+)
 def test_catch_all_options(tmp_path: Path, text: str) -> None:
     question = multiple("ch01-c", [("乙", False), ("甲", True), (text, False), ("丙", False)])
     assert found([quiz(tmp_path, BALANCED + question)]) == [
-        (f"quizzes/ch01.yml:{NEXT + 6}: ch01-c: “{text}” is a catch-all option; write a real course of "
-         "action or fact", True)
+        (f"quizzes/ch01.yml:{NEXT + 6}: ch01-c: “{text}” is a catch-all option; "
+         "write a real course of action or fact", True)
     ]  # fmt: skip
 
 
@@ -224,7 +232,9 @@ def test_the_build_logs_clear_findings_as_warnings_and_shares_as_info(
     if (ROOT / ".cache/figures").is_dir():
         shutil.copytree(ROOT / ".cache/figures", project / ".cache/figures")
     extra = BALANCED.replace("ch01-", "ch01-extra-") + judgement("ch01-extra-flat", [100, 0, 0])
-    extra += single("ch01-extra-near", "立刻报价", ["当天填写意向客户管理卡", "当天填写意向客户管理卡片"])
+    extra += single(
+        "ch01-extra-near", "立刻报价", ["当天填写意向客户管理卡", "当天填写意向客户管理卡片"]
+    )
     path = project / "quizzes" / "ch01.yml"
     path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
     config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))

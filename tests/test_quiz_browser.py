@@ -544,7 +544,9 @@ def test_number_blanks_accept_what_people_type_and_only_that(
         f"<script>{script}</script></body></html>"
     )
     page = new_page(browser, request)
-    page.route("http://quiz.test/**", lambda route: route.fulfill(body=html, content_type="text/html"))
+    page.route(
+        "http://quiz.test/**", lambda route: route.fulfill(body=html, content_type="text/html")
+    )
     page.goto("http://quiz.test/numbers.html")
     cases = {q.id: dict(TYPED[q.id]) for q in quiz.questions}
     for question in quiz.questions:

@@ -359,7 +359,16 @@ def test_number_blanks_show_and_export_their_written_forms() -> None:
     (tests/test_quiz_browser.py types these and more)."""
     staff = Blank(number=100, units=["名", "人"])
     assert staff.shown == "100"
-    assert staff.accepted == ["100", "一百", "100名", "100 名", "一百名", "100人", "100 人", "一百人"]
+    assert staff.accepted == [
+        "100",
+        "一百",
+        "100名",
+        "100 名",
+        "一百名",
+        "100人",
+        "100 人",
+        "一百人",
+    ]
     assert staff.rule == {"number": 100, "units": ["名", "人"], "percent": False, "money": False}
     share = Blank(percent=80)
     assert share.shown == "80%"

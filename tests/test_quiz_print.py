@@ -57,12 +57,16 @@ def questions() -> list[tuple[Quiz, Question]]:
 def chapter_sheets() -> dict[str, str]:
     """Each chapter PDF's print HTML (with its exercises), by chapter id."""
     catalog = loaded().catalog
-    jobs = handbook.jobs({cid: "<p>正文</p>" for cid in catalog.chapters}, catalog, "chapters", "课程")
+    jobs = handbook.jobs(
+        {cid: "<p>正文</p>" for cid in catalog.chapters}, catalog, "chapters", "课程"
+    )
     return {job.path.split("/")[-1][:-4]: job.html for job in jobs if job.path != "handbook.pdf"}
 
 
 def answer_key(quiz: Quiz) -> str:
-    return next(job.html for job in loaded().jobs if job.path.endswith(f"/{quiz.chapter}-answers.pdf"))
+    return next(
+        job.html for job in loaded().jobs if job.path.endswith(f"/{quiz.chapter}-answers.pdf")
+    )
 
 
 def blocks(html: str, opening: str) -> list[str]:
@@ -93,7 +97,9 @@ def printed_positions(quiz: Quiz, question: SingleChoice | Judgement) -> int:
 
 def test_the_key_is_printed_anywhere_but_first_and_in_varying_places() -> None:
     positions = Counter(
-        printed_positions(quiz, q) for quiz, q in questions() if isinstance(q, SingleChoice | Judgement)
+        printed_positions(quiz, q)
+        for quiz, q in questions()
+        if isinstance(q, SingleChoice | Judgement)
     )
     total = sum(positions.values())
     assert total >= 20
@@ -160,17 +166,24 @@ def test_answer_keys_use_the_printed_letters() -> None:
                 label = "最好的做法：" if isinstance(question, Judgement) else "答案："
                 assert f"{label}{letters}</p>" in answers, question.id
             elif isinstance(question, Order):
-                shown = {LETTERS[n]: str(markdown_inline(t)) for n, (_, t) in enumerate(question.shown)}
+                shown = {
+                    LETTERS[n]: str(markdown_inline(t)) for n, (_, t) in enumerate(question.shown)
+                }
                 assert lettered(printed) == shown == lettered(answers), question.id
                 right = " → ".join(
-                    next(letter for letter, text in shown.items() if text == str(markdown_inline(item)))
+                    next(
+                        letter
+                        for letter, text in shown.items()
+                        if text == str(markdown_inline(item))
+                    )
                     for item in question.items
                 )
                 assert f"正确顺序：{right}</p>" in answers, question.id
             elif isinstance(question, Match):
                 for number, pair in enumerate(question.pairs):
                     letter = re.search(
-                        rf"<td>([A-Z])\. {re.escape(str(markdown_inline(pair.right)))}</td>", printed
+                        rf"<td>([A-Z])\. {re.escape(str(markdown_inline(pair.right)))}</td>",
+                        printed,
                     )
                     assert letter, (question.id, pair.right)
                     assert f"{number + 1}. {markdown_inline(pair.left)}（{letter[1]}）" in answers
@@ -207,7 +220,11 @@ def test_answer_keys_show_numbers_with_their_units() -> None:
     assert shown, "the course has number blanks"
     keys = "".join(answer_key(quiz) for quiz in quizzes())
     for text, blank in shown.items():
-        expected = text if not blank.units or blank.money else f"{text}（单位可写：{'、'.join(blank.units)}）"
+        expected = (
+            text
+            if not blank.units or blank.money
+            else f"{text}（单位可写：{'、'.join(blank.units)}）"
+        )
         assert f"<li>{expected}</li>" in keys, expected
 
 
