@@ -190,3 +190,25 @@ def test_rounding_to_moodle_grades_is_named() -> None:
         {"title": "测验", "chapter": "ch01", "questions": [judgement([100, 50, 0]).model_dump()]}
     )
     assert list(notices(exact)) == []
+
+
+def test_number_blanks_are_named_as_graded_differently() -> None:
+    def fill(qid: str, blank: dict[str, object]) -> dict[str, object]:
+        prompt = "共 ___ 人。"
+        return {
+            "id": qid,
+            "type": "fill",
+            "prompt": prompt,
+            "explanation": "讲解。",
+            "blanks": [blank],
+        }
+
+    quiz = Quiz.model_validate(
+        {
+            "title": "测验",
+            "chapter": "ch01",
+            "questions": [fill("x-words", {"answers": ["三十"]}), fill("x-number", {"number": 30})],
+        }
+    )
+    by_value = [n.question for n in notices(quiz) if "by value" in n.message]
+    assert by_value == ["x-number"]

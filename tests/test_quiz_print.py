@@ -25,24 +25,14 @@ from generator.models.quiz import (
 )
 from generator.text import markdown_inline
 from tests.conftest import ROOT
+from tests.test_course_cache import settings
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 @cache
 def loaded() -> course.Course:
-    settings = course.Settings(
-        root=ROOT,
-        docs_dir=ROOT / "docs",
-        chapters_dir="chapters",
-        glossary="includes/abbreviations.md",
-        search_synonyms="includes/search-synonyms.txt",
-        search_terms="includes/search-terms.txt",
-        project=ROOT,
-        site_name="客户管理实务",
-        organisation="",
-    )
-    return course.load(settings)
+    return course.load(settings(ROOT))
 
 
 def quizzes() -> list[Quiz]:
