@@ -126,7 +126,9 @@ def answer(page: Page, question: Question, right: bool) -> None:
         el.locator(f"input[value='{pick}']").check()
     elif isinstance(question, Fill):
         for index, blank in enumerate(question.blanks):
-            el.locator(".course-quiz__blank").nth(index).fill(blank.shown if right else "不知道")
+            el.locator(".course-quiz__blank").nth(index).fill(
+                blank.accepted[0] if right else "不知道"
+            )
     elif isinstance(question, Order):
         keys = question.keys
         arrange(el, keys if right else keys[1:] + keys[:1])
@@ -568,3 +570,7 @@ def test_number_blanks_accept_what_people_type_and_only_that(
     expect(staff.locator(".course-quiz__right")).to_have_text(
         "参考答案：第 1 空 100（单位可写：名、人、位）"
     )
+    money = question_el(page, quiz.questions[3])
+    money.locator(".course-quiz__blank").fill("150")
+    money.get_by_role("button", name="检查本题").click()
+    expect(money.locator(".course-quiz__right")).to_have_text("参考答案：第 1 空 ¥1,500")

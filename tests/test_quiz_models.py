@@ -369,11 +369,15 @@ def test_number_blanks_show_and_export_their_written_forms() -> None:
         "100 人",
         "一百人",
     ]
-    assert staff.rule == {"number": 100, "units": ["名", "人"], "percent": False, "money": False}
+    assert staff.rule == {
+        "number": 100, "units": ["名", "人"], "percent": False, "money": False, "shown": "100"
+    }  # fmt: skip
     share = Blank(percent=80)
     assert share.shown == "80%"
     assert share.accepted == ["80", "80%", "80 %", "百分之八十", "八成"]
-    assert share.rule == {"number": 80, "units": ["%"], "percent": True, "money": False}
+    assert share.rule == {
+        "number": 80, "units": ["%"], "percent": True, "money": False, "shown": "80%"
+    }  # fmt: skip
     money = Blank(number=1500, money=True)
     assert money.shown == "¥1,500"
     assert {"¥1,500", "￥1500", "1500.00", "1,500 元", "一千五百元"} <= set(money.accepted)

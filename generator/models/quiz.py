@@ -289,6 +289,7 @@ class Blank(StrictModel):
             "units": self.unit_names,
             "percent": self.percent is not None,
             "money": self.money,
+            "shown": self.shown,
         }
 
 

@@ -238,10 +238,11 @@
       right: function (el, key) {
         var numbers = key.numbers || [];
         return "参考答案：" + key.blanks.map(function (accepted, i) {
-          var units = numbers[i] && !numbers[i].percent ? numbers[i].units : [];
+          var rule = numbers[i];
+          var units = rule && !rule.percent && !rule.money ? rule.units : [];
           var also = units.length ? "（单位可写：" + units.join("、") + "）"
-            : accepted.length > 1 ? "（也可：" + accepted.slice(1).join("、") + "）" : "";
-          return "第 " + (i + 1) + " 空 " + accepted[0] + also;
+            : !rule && accepted.length > 1 ? "（也可：" + accepted.slice(1).join("、") + "）" : "";
+          return "第 " + (i + 1) + " 空 " + (rule ? rule.shown : accepted[0]) + also;
         }).join("；");
       }
     },
