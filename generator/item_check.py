@@ -30,9 +30,11 @@ from generator.models.quiz import (
     Judgement,
     Match,
     MultipleChoice,
+    Option,
     Order,
     Question,
     Quiz,
+    ScoredOption,
     SingleChoice,
     TrueFalse,
 )
@@ -129,10 +131,9 @@ def _multiple(quiz: Quiz) -> list[tuple[int, MultipleChoice]]:
 
 def _texts(question: Question) -> list[tuple[Location, str]]:
     """The texts of a question a learner chooses among, each with its place."""
-    if isinstance(question, SingleChoice | MultipleChoice):
-        return [(("options", i, "text"), o.text) for i, o in enumerate(question.options)]
-    if isinstance(question, Judgement):
-        return [(("options", i, "text"), o.text) for i, o in enumerate(question.options)]
+    if isinstance(question, SingleChoice | MultipleChoice | Judgement):
+        options: Sequence[Option | ScoredOption] = question.options
+        return [(("options", i, "text"), o.text) for i, o in enumerate(options)]
     if isinstance(question, Order):
         return [(("items", i), text) for i, text in enumerate(question.items)]
     if isinstance(question, Match):
