@@ -150,14 +150,14 @@ def _per_question(item: Item, thresholds: Thresholds) -> Iterator[Finding]:
         ) -> Finding:
             return Finding(item.source.error((*here, *location), message), clear)
 
-        if isinstance(question, MultipleChoice):
-            right = [option.correct for option in question.options]
-            if not all(right) and right == sorted(right, reverse=True):
-                yield found(
-                    ("options",),
-                    f"{question.id}: every right option is listed before the wrong ones; "
-                    "mix them in the file",
-                )
+        if isinstance(question, MultipleChoice) and question.right_first(
+            list(range(len(question.options)))
+        ):
+            yield found(
+                ("options",),
+                f"{question.id}: every right option is listed before the wrong ones; "
+                "mix them in the file",
+            )
         if isinstance(question, Judgement) and not any(
             0 < option.score < 100 for option in question.options
         ):

@@ -124,11 +124,11 @@ class ChoiceQuestion(BaseQuestion):
     def listed(self, shuffle: bool) -> list[tuple[str, Option]]:
         """(key, option) in the order pages and sheets list them (``print_order``),
         or the file's order when ``shuffle`` is off."""
-        return _listed(self.id, self.keys, self.options, shuffle, self._right_first)
+        return _listed(self.id, self.keys, self.options, shuffle, self.right_first)
 
-    def _right_first(self, order: list[int]) -> bool:
-        """Whether every right option comes before every wrong one (a single
-        choice's key first)."""
+    def right_first(self, order: list[int]) -> bool:
+        """Whether, listed in ``order``, every right option comes before every wrong
+        one (a single choice's key first): the order gives the answer away."""
         right = [self.options[index].correct for index in order]
         return not all(right) and right == sorted(right, reverse=True)
 
