@@ -117,16 +117,17 @@ def _quiz(item: Item) -> Quiz:
     return item.model
 
 
-def _choice_items(quiz: Quiz) -> list[tuple[int, SingleChoice | Judgement]]:
-    return [(i, q) for i, q in enumerate(quiz.questions) if isinstance(q, SingleChoice | Judgement)]
+def _choice_items(quiz: Quiz) -> list[SingleChoice | Judgement]:
+    """The questions whose key is one option: single choice and judgement."""
+    return [q for q in quiz.questions if isinstance(q, SingleChoice | Judgement)]
 
 
-def _true_false(quiz: Quiz) -> list[tuple[int, TrueFalse]]:
-    return [(i, q) for i, q in enumerate(quiz.questions) if isinstance(q, TrueFalse)]
+def _true_false(quiz: Quiz) -> list[TrueFalse]:
+    return [q for q in quiz.questions if isinstance(q, TrueFalse)]
 
 
-def _multiple(quiz: Quiz) -> list[tuple[int, MultipleChoice]]:
-    return [(i, q) for i, q in enumerate(quiz.questions) if isinstance(q, MultipleChoice)]
+def _multiple(quiz: Quiz) -> list[MultipleChoice]:
+    return [q for q in quiz.questions if isinstance(q, MultipleChoice)]
 
 
 def _texts(question: Question) -> list[tuple[Location, str]]:
@@ -210,7 +211,7 @@ def _ids(questions: Sequence[Question], limit: int = 6) -> str:
 def _per_quiz(item: Item, thresholds: Thresholds) -> Iterator[Finding]:
     quiz = _quiz(item)
     at = item.source.error(("questions",), "")
-    choice = [q for _, q in _choice_items(quiz)]
+    choice = _choice_items(quiz)
     longest = [q for q in choice if key_is_longest(q)]
     if choice and len(longest) / len(choice) > thresholds.key_longest_quiz + 1e-9:
         message = (
@@ -219,7 +220,7 @@ def _per_quiz(item: Item, thresholds: Thresholds) -> Iterator[Finding]:
             f"{thresholds.key_longest_quiz:.0%}: {_ids(longest)}"
         )
         yield Finding(SourceError(at.path, at.line, message), clear=False)
-    statements = [q for _, q in _true_false(quiz)]
+    statements = _true_false(quiz)
     if len(statements) >= thresholds.true_false_quiz_min:
         problem = _true_share_problem(statements, thresholds.true_share_quiz)
         if problem:
@@ -247,7 +248,7 @@ def _course_wide(quizzes: Sequence[Item], thresholds: Thresholds) -> Iterator[Fi
 
     if not quizzes:
         return
-    choice = [(n, q) for n, item in enumerate(quizzes) for _, q in _choice_items(_quiz(item))]
+    choice = [(n, q) for n, item in enumerate(quizzes) for q in _choice_items(_quiz(item))]
     longest = [(n, q) for n, q in choice if key_is_longest(q)]
     if choice and len(longest) / len(choice) > thresholds.key_longest_course + 1e-9:
         yield at_file(
@@ -256,7 +257,7 @@ def _course_wide(quizzes: Sequence[Item], thresholds: Thresholds) -> Iterator[Fi
             f"single-choice and judgement questions, more than "
             f"{thresholds.key_longest_course:.0%} (most in this file)",
         )
-    statements = [(n, q) for n, item in enumerate(quizzes) for _, q in _true_false(_quiz(item))]
+    statements = [(n, q) for n, item in enumerate(quizzes) for q in _true_false(_quiz(item))]
     message = statements and _true_share_problem(
         [q for _, q in statements], thresholds.true_share_course
     )
@@ -265,7 +266,7 @@ def _course_wide(quizzes: Sequence[Item], thresholds: Thresholds) -> Iterator[Fi
         majority = true > 0.5
         counts = Counter(n for n, q in statements if q.answer == majority)
         yield at_file(counts, f"{message} (most of the majority in this file)")
-    multiple = [(n, q) for n, item in enumerate(quizzes) for _, q in _multiple(_quiz(item))]
+    multiple = [(n, q) for n, item in enumerate(quizzes) for q in _multiple(_quiz(item))]
     wrong = {len(q.options) - q.correct_count for _, q in multiple}
     if len(multiple) >= 2 and len(wrong) == 1:
         yield at_file(
