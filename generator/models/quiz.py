@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from generator.models.common import Content, ItemId, Label, Location, StrictModel, Text
 
@@ -185,6 +185,8 @@ MONEY_UNIT = "元"
 """The unit a money blank accepts besides the ¥ sign."""
 CHINESE_DIGITS = "零一二三四五六七八九"
 CHINESE_UNITS = ((1000, "千"), (100, "百"), (10, "十"))
+BLANK_KINDS = ("answers", "number", "percent")
+"""A blank has exactly one of these keys."""
 
 
 class Blank(StrictModel):
@@ -199,6 +201,10 @@ class Blank(StrictModel):
     1500.00 or 1,500 元. ``quiz.js`` grades both kinds.
     """
 
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": [kind]} for kind in BLANK_KINDS]}
+    )
+
     answers: Annotated[list[Text], Field(min_length=1)] | None = None
     number: Number | None = None
     percent: Number | None = Field(default=None, description="A percentage, e.g. 80 for 80%")
@@ -209,9 +215,7 @@ class Blank(StrictModel):
 
     @model_validator(mode="after")
     def _one_kind(self) -> Blank:
-        kinds = [
-            name for name in ("answers", "number", "percent") if getattr(self, name) is not None
-        ]
+        kinds = [name for name in BLANK_KINDS if getattr(self, name) is not None]
         if len(kinds) != 1:
             found = f"found {' and '.join(kinds)}" if kinds else "found none"
             raise ValueError(f"a blank needs exactly one of answers, number or percent, {found}")
