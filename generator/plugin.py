@@ -98,7 +98,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             for notice in notice_lines(self.catalog):
                 log.info(notice)
             for finding in loaded.item_findings:
-                (log.warning if finding.clear else log.info)("Quiz item check: %s", finding)
+                if finding.clear:
+                    log.warning("Quiz item check: %s", finding)
+                else:
+                    log.info("Quiz item check (advisory): %s", finding)
         except ContentError as exc:
             raise PluginError(str(exc)) from None
         # The generator logs PDF progress under "generator": print it as our own.
