@@ -41,6 +41,8 @@ from generator.models.quiz import (
 
 KEPT_MARKS = frozenset("-.%/+")
 """Punctuation that changes what an option says (A- and A, 4.5 and 45, 30% and 30)."""
+NEGATIONS = frozenset("不没未无非别勿否")
+"""Characters that turn a statement around: options differing in one are not alike."""
 CATCH_ALL = re.compile(
     r"^(以上|上述|前面)(各项|选项|说法|做法|答案|几项|三项|四项)?(都|均|全|全都|皆|全部)"
     r"(对|不对|是|不是|正确|不正确|错|错误|可以|不可以|非)"
@@ -183,13 +185,26 @@ def _per_question(item: Item, thresholds: Thresholds) -> Iterator[Finding]:
                     f"{question.id}: \u201c{excerpt(second)}\u201d says the same as "
                     f"\u201c{excerpt(first)}\u201d",
                 )
-            elif difflib.SequenceMatcher(None, a, b).ratio() >= thresholds.similar_options:
+            elif _look_alike(a, b, thresholds.similar_options):
                 yield found(
                     location,
                     f"{question.id}: \u201c{excerpt(second)}\u201d is nearly the same as "
                     f"\u201c{excerpt(first)}\u201d",
                     clear=False,
                 )
+
+
+def _look_alike(a: str, b: str, similarity: float) -> bool:
+    """Whether two normalised options are nearly the same text, differing in
+    nothing that changes the meaning: a number, a letter or a negation makes
+    them a deliberate pair (24 小时 or 48 小时, 应该 or 不应该), not a duplicate."""
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.ratio() < similarity:
+        return False
+    changed = "".join(
+        a[i1:i2] + b[j1:j2] for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"
+    )
+    return not any(c.isdigit() or (c.isascii() and c.isalpha()) or c in NEGATIONS for c in changed)
 
 
 def _pairs(texts: list[tuple[Location, str]]) -> Iterator[tuple[tuple[Location, str], ...]]:

@@ -154,6 +154,7 @@ def test_every_multiple_choice_with_the_same_number_of_wrong_options(tmp_path: P
 
 
 def test_duplicate_and_near_duplicate_options(tmp_path: Path) -> None:
+    """A number, a letter or a negation makes two options a deliberate pair."""
     same = single("ch01-d", "先向客户道歉", ["先向客户 道歉。", "立刻报价"])
     near = single(
         "ch01-n",
@@ -161,7 +162,15 @@ def test_duplicate_and_near_duplicate_options(tmp_path: Path) -> None:
         ["按规定在当天下班前填写意向客户管理卡片", "立刻报价"],
     )
     grades = single("ch01-g", "A-", ["A", "A+"])
-    findings = found([quiz(tmp_path, BALANCED + same + near + grades)])
+    pairs = single(
+        "ch01-p",
+        "接到投诉后在 24 小时内给客户回电说明处理进度",
+        [
+            "接到投诉后在 48 小时内给客户回电说明处理进度",
+            "接到投诉后不在 24 小时内给客户回电说明处理进度",
+        ],
+    )
+    findings = found([quiz(tmp_path, BALANCED + same + near + grades + pairs)])
     assert findings == [
         (
             f"quizzes/ch01.yml:{NEXT + 5}: ch01-d: “先向客户 道歉。” says the same as "
