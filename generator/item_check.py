@@ -44,9 +44,9 @@ KEPT_MARKS = frozenset("-.%/+")
 NEGATIONS = frozenset("不没未无非别勿否")
 """Characters that turn a statement around: options differing in one are not alike."""
 CATCH_ALL = re.compile(
-    r"^(以上|上述|前面)(各项|选项|说法|做法|答案|几项|三项|四项)?(都|均|全|全都|皆|全部)"
-    r"(对|不对|是|不是|正确|不正确|错|错误|可以|不可以|非)"
-    r"|^(都|全都|均|全部|皆)(对|不对|是|不是|正确|不正确|错|错误)$"
+    r"^(以上|上述|前面|两者|三者|两项|三项|四项)(各项|选项|说法|做法|答案|几项)?"
+    r"(都|均|全|全都|皆|全部)(对|不对|是|不是|正确|不正确|错|错误|可以|不可以|非)"
+    r"|^(都|全都|均|全部|皆)(对|不对|是|不是|正确|不正确|错|错误|是对|是错|可以)的?$"
     r"|^(alloftheabove|noneoftheabove)$"
 )
 """Options such as 以上都对, 以上都不对, 以上都是, 都对, 都不对."""

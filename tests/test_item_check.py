@@ -186,7 +186,18 @@ def test_duplicate_and_near_duplicate_options(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["以上都对", "以上 都不对", "以上都是", "都对", "都不对", "上述说法均正确"]
+    "text",
+    [
+        "以上都对",
+        "以上 都不对",
+        "以上都是",
+        "都对",
+        "都不对",
+        "上述说法均正确",
+        "两者都对",
+        "都是对的",
+        "None of the above",
+    ],
 )
 def test_catch_all_options(tmp_path: Path, text: str) -> None:
     question = multiple("ch01-c", [("乙", False), ("甲", True), (text, False), ("丙", False)])
