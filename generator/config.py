@@ -5,7 +5,61 @@ from __future__ import annotations
 import difflib
 
 from mkdocs.config import config_options as opt
-from mkdocs.config.base import Config, ConfigErrors, ConfigWarnings
+from mkdocs.config.base import Config, ConfigErrors, ConfigWarnings, ValidationError
+
+from generator.item_check import Thresholds
+
+_ITEM_DEFAULTS = Thresholds()
+
+
+class Share(opt.BaseConfigOption[float]):
+    """A share between 0 and 1, such as ``0.5``."""
+
+    def __init__(self, default: float) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise ValidationError(f"expected a share between 0 and 1, such as 0.5, got {value!r}")
+        return float(value)
+
+
+class Band(opt.BaseConfigOption[tuple[float, float]]):
+    """A range of shares ``[low, high]``, such as ``[0.4, 0.6]``."""
+
+    def __init__(self, default: tuple[float, float]) -> None:
+        super().__init__()
+        self.default = list(default)
+
+    def run_validation(self, value: object) -> tuple[float, float]:
+        if not isinstance(value, list | tuple) or len(value) != 2:
+            raise ValidationError(f"expected [low, high], such as [0.4, 0.6], got {value!r}")
+        low, high = (Share(0).run_validation(share) for share in value)
+        if low > high:
+            raise ValidationError(f"low {low} is above high {high}")
+        return low, high
+
+
+class ItemCheckConfig(Config):
+    """The shares the quiz item check allows (``generator.item_check.Thresholds``)."""
+
+    key_longest_course = Share(_ITEM_DEFAULTS.key_longest_course)
+    key_longest_quiz = Share(_ITEM_DEFAULTS.key_longest_quiz)
+    true_share_course = Band(_ITEM_DEFAULTS.true_share_course)
+    true_share_quiz = Band(_ITEM_DEFAULTS.true_share_quiz)
+    true_false_quiz_min = opt.Type(int, default=_ITEM_DEFAULTS.true_false_quiz_min)
+    similar_options = Share(_ITEM_DEFAULTS.similar_options)
+
+    def thresholds(self) -> Thresholds:
+        return Thresholds(
+            key_longest_course=self.key_longest_course,
+            key_longest_quiz=self.key_longest_quiz,
+            true_share_course=tuple(self.true_share_course),  # type: ignore[arg-type]
+            true_share_quiz=tuple(self.true_share_quiz),  # type: ignore[arg-type]
+            true_false_quiz_min=self.true_false_quiz_min,
+            similar_options=self.similar_options,
+        )
 
 
 class CourseConfig(Config):
@@ -36,6 +90,8 @@ class CourseConfig(Config):
     """Processes rendering PDFs; 0 means one per core."""
     organisation = opt.Type(str, default="")
     """The company name printed at the head of every form; blank 单位 line when unset."""
+    item_check = opt.SubConfig(ItemCheckConfig)
+    """Shares the quiz item check allows (see ``generator/item_check.py``)."""
 
     def validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
         """MkDocs' checks, with a suggestion for every misspelt option name."""

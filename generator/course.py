@@ -19,13 +19,13 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files
 from pathlib import Path
 from typing import TypeVar
 
-from generator import build, figures, handbook, ids, search
+from generator import build, figures, handbook, ids, item_check, search
 from generator.cache_files import drop_others, write_atomic
 from generator.catalog import Catalog, load_catalog, too_many_headings
 from generator.content_files import display_path, link_problem
@@ -60,6 +60,8 @@ class Settings:
     organisation: str
     config_file: str = "mkdocs.yml"
     """The configuration's file name, relative to ``project``: settings' errors name it."""
+    item_check: item_check.Thresholds = field(default_factory=item_check.Thresholds)
+    """The shares the quiz item check allows."""
 
 
 @dataclass
@@ -71,6 +73,8 @@ class Course:
     jobs: list[PdfJob]
     figures: figures.FigureSet
     synonyms: dict[str, str]
+    item_findings: list[item_check.Finding] = field(default_factory=list)
+    """Cues in the quizzes (``item_check``), for the build log."""
 
 
 def load(settings: Settings) -> Course:
@@ -131,7 +135,8 @@ def load(settings: Settings) -> Course:
         problems += exc.errors
     if problems:
         raise ContentError(problems)
-    return Course(catalog, pages, jobs, figure_set, synonyms)
+    findings = item_check.check(catalog.of("quizzes"), settings.item_check)
+    return Course(catalog, pages, jobs, figure_set, synonyms, findings)
 
 
 MAX_ORGANISATION_LENGTH = 30

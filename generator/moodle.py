@@ -149,6 +149,12 @@ def notices(quiz: Quiz) -> Iterator[Notice]:
                 "Moodle short answers ignore case only, not full/half width, spaces or "
                 "punctuation; the accepted answers are exported as written",
             )
+            if any(blank.rule for blank in question.blanks):
+                yield Notice(
+                    question.id,
+                    "Moodle compares text, while the site grades number blanks by value; "
+                    "their usual written forms are exported (100, 100名, 一百, ¥1,500 …)",
+                )
         if question.type in ("single", "multiple", "judgement"):
             for index, value in enumerate(exact_fractions(question)):
                 if abs(moodle_fraction(value) - value) > 0.01:

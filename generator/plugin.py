@@ -85,6 +85,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             site_name=config.site_name,
             organisation=self.config.organisation,
             config_file=Path(config.config_file_path).name,
+            item_check=self.config.item_check.thresholds(),
         )
         try:
             cache = self._cache_folder(self.config.course_cache)
@@ -101,6 +102,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             )
             for notice in notice_lines(self.catalog):
                 log.info(notice)
+            for finding in loaded.item_findings:
+                if finding.clear:
+                    log.warning("Quiz item check: %s", finding)
+                else:
+                    log.info("Quiz item check (advisory): %s", finding)
         except ContentError as exc:
             raise PluginError(str(exc)) from None
         # The generator logs PDF progress under "generator": print it as our own.

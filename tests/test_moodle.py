@@ -101,14 +101,14 @@ def check_question(quiz: Quiz, question: Question, element: ET.Element) -> None:
         assert graded == {"true": 100.0 * question.answer, "false": 100.0 * (not question.answer)}
     elif question.type == "fill" and kind == "shortanswer":
         assert [text(a, "text") for a in answers] == [
-            a.replace("*", "\\*") for a in question.blanks[0].answers
+            a.replace("*", "\\*") for a in question.blanks[0].accepted
         ]
         assert {a.get("fraction") for a in answers} == {"100"}
         assert text(element, "usecase") == "0"
     elif question.type == "fill":
         codes = CLOZE.findall(text(element, "questiontext/text"))
         assert [re.split(r"(?<!\\)~", code) for code in codes] == [
-            [f"={answer}" for answer in blank.answers] for blank in question.blanks
+            [f"={answer}" for answer in blank.accepted] for blank in question.blanks
         ]
         for part in question.prompt_parts:
             assert str(markdown_inline(part)) in text(element, "questiontext/text")
@@ -190,3 +190,25 @@ def test_rounding_to_moodle_grades_is_named() -> None:
         {"title": "测验", "chapter": "ch01", "questions": [judgement([100, 50, 0]).model_dump()]}
     )
     assert list(notices(exact)) == []
+
+
+def test_number_blanks_are_named_as_graded_differently() -> None:
+    def fill(qid: str, blank: dict[str, object]) -> dict[str, object]:
+        prompt = "共 ___ 人。"
+        return {
+            "id": qid,
+            "type": "fill",
+            "prompt": prompt,
+            "explanation": "讲解。",
+            "blanks": [blank],
+        }
+
+    quiz = Quiz.model_validate(
+        {
+            "title": "测验",
+            "chapter": "ch01",
+            "questions": [fill("x-words", {"answers": ["三十"]}), fill("x-number", {"number": 30})],
+        }
+    )
+    by_value = [n.question for n in notices(quiz) if "by value" in n.message]
+    assert by_value == ["x-number"]

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,6 +26,7 @@ from generator.models.quiz import (
     SingleChoice,
     TrueFalse,
 )
+from generator.pages import environment
 from generator.sources import load
 from generator.validation import validate
 from tests import test_browser
@@ -125,7 +127,7 @@ def answer(page: Page, question: Question, right: bool) -> None:
     elif isinstance(question, Fill):
         for index, blank in enumerate(question.blanks):
             el.locator(".course-quiz__blank").nth(index).fill(
-                blank.answers[0] if right else "不知道"
+                blank.accepted[0] if right else "不知道"
             )
     elif isinstance(question, Order):
         keys = question.keys
@@ -229,14 +231,14 @@ def test_fill_matches_any_width_and_case_and_ignores_composing_enter(
     page: Page,
 ) -> None:
     quiz_id, fill = find(
-        Fill, lambda q: any(re.search("[A-Za-z]", a) for b in q.blanks for a in b.answers)
+        Fill, lambda q: any(re.search("[A-Za-z]", a) for b in q.blanks for a in b.answers or [])
     )
     assert isinstance(fill, Fill)
     page.goto(f"{server}/quizzes/{quiz_id}.html")
     el = question_el(page, fill)
     blanks = el.locator(".course-quiz__blank")
     for index, blank in enumerate(fill.blanks):
-        latin = next((a for a in blank.answers if re.search("[A-Za-z]", a)), blank.answers[0])
+        latin = next((a for a in blank.accepted if re.search("[A-Za-z]", a)), blank.shown)
         mixed = " ".join(c.lower() if i % 2 else c.upper() for i, c in enumerate(latin))
         blanks.nth(index).fill(full_width(mixed) if index == 0 else mixed)
     last = blanks.nth(len(fill.blanks) - 1)
@@ -481,3 +483,94 @@ def test_retry_reshuffles_options_unless_told_not_to(server: str, page: Page) ->
     for _ in range(3):
         page.get_by_role("button", name="重新作答").click()
         assert el.evaluate(keys) == fixed
+
+
+NUMBER_QUIZ = """\
+title: 数字填空
+chapter: ch01
+questions:
+  - id: t-loyalty
+    type: fill
+    prompt: 忠诚度百分比 = ___ %。
+    blanks: [{percent: 45}]
+    explanation: 讲解
+  - id: t-staff
+    type: fill
+    prompt: 还有 ___ 名员工没有使用本网号码。
+    blanks: [{number: 100, units: [名, 人, 位]}]
+    explanation: 讲解
+  - id: t-share
+    type: fill
+    prompt: 拜访完成率是 ___。
+    blanks: [{percent: 80}]
+    explanation: 讲解
+  - id: t-money
+    type: fill
+    prompt: 平均每个电话带来的销售额为 ___。
+    blanks: [{number: 1500, money: true}]
+    explanation: 讲解
+  - id: t-words
+    type: fill
+    prompt: PDCA 的 C 代表 ___。
+    blanks: [{answers: [检查, Check]}]
+    explanation: 讲解
+"""
+TYPED = {
+    "t-loyalty": {"45": True, "45%": True, "45.0": True, "４５": True, "4.5": False, "450": False,
+                  "-45": False, "4,5": False},
+    "t-staff": {"100名": True, "100人": True, "100 位": True, "一百": True, "１００名": True,
+                "100个": False, "10": False, "1000": False},
+    "t-share": {"80%": True, "80 %": True, "八成": True, "百分之八十": True, "80": True,
+                "８０％": True, "8%": False, "0.8": False, "七成": False},
+    "t-money": {"¥1,500": True, "￥1500": True, "1500.00": True, "1,500 元": True,
+                "￥１，５００": True, "一千五百元": True, "150": False, "15,00": False,
+                "1500块": False, "¥15,000": False},
+    "t-words": {"检查": True, "ＣＨＥＣＫ": True, "check。": True, "4.5": False},
+}  # fmt: skip
+"""What a learner types in each blank, and whether it is right."""
+
+
+def test_number_blanks_accept_what_people_type_and_only_that(
+    browser: Browser, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    path = tmp_path / "numbers.yml"
+    path.write_text(NUMBER_QUIZ, encoding="utf-8")
+    quiz = validate(Quiz, load(path, "quizzes/numbers.yml"))
+    questions = environment().get_template("quizzes/questions.html.j2")
+    body = questions.render(item={"id": "numbers"}, model=quiz)
+    script = (ROOT / "generator" / "scripts" / "quiz.js").read_text(encoding="utf-8")
+    html = (
+        '<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><body>'
+        f'<form class="course-quiz" data-quiz="numbers" data-pass-percent="80">{body}'
+        '<p class="course-quiz__result"></p></form>'
+        f"<script>{script}</script></body></html>"
+    )
+    page = new_page(browser, request)
+    page.route(
+        "http://quiz.test/**", lambda route: route.fulfill(body=html, content_type="text/html")
+    )
+    page.goto("http://quiz.test/numbers.html")
+    cases = {q.id: dict(TYPED[q.id]) for q in quiz.questions}
+    for question in quiz.questions:
+        assert isinstance(question, Fill)
+        # Every written form the Moodle export lists is right on the site too.
+        cases[question.id].update(dict.fromkeys(question.blanks[0].accepted, True))
+    for question in quiz.questions:
+        el = question_el(page, question)
+        for typed, right in cases[question.id].items():
+            el.locator(".course-quiz__blank").fill(typed)
+            el.get_by_role("button", name="检查本题").click()
+            verdict = "回答正确。" if right else "回答错误。"
+            expect(el.locator(".course-quiz__verdict"), f"{question.id}: {typed}").to_have_text(
+                verdict
+            )
+    staff = question_el(page, quiz.questions[1])
+    staff.locator(".course-quiz__blank").fill("10")
+    staff.get_by_role("button", name="检查本题").click()
+    expect(staff.locator(".course-quiz__right")).to_have_text(
+        "参考答案：第 1 空 100（单位可写：名、人、位）"
+    )
+    money = question_el(page, quiz.questions[3])
+    money.locator(".course-quiz__blank").fill("150")
+    money.get_by_role("button", name="检查本题").click()
+    expect(money.locator(".course-quiz__right")).to_have_text("参考答案：第 1 空 ¥1,500")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from generator.catalog import load_catalog
 from generator.errors import ContentError
-from generator.models.quiz import Fill, Match, Order, Quiz
+from generator.models.quiz import Blank, Fill, Match, Order, Quiz, chinese_number
 from generator.schema import SCHEMA_DIR, schemas
 from generator.sources import load
 from generator.validation import validate
@@ -238,6 +239,41 @@ def test_content_hash_changes_with_the_question_only(tmp_path: Path) -> None:
             "1 item after validation, not 0",
         ),
         (
+            """\
+  - id: q-fill
+    type: fill
+    prompt: 共 ___ 人。
+    blanks:
+      - {answers: [三十], number: 30}
+    explanation: 讲解
+""",
+            "quizzes/quiz.yml:11: questions[0].blanks[0]: a blank needs exactly one of answers, "
+            "number or percent, found answers and number",
+        ),
+        (
+            """\
+  - id: q-fill
+    type: fill
+    prompt: 占 ___。
+    blanks:
+      - {percent: 80, units: [成]}
+    explanation: 讲解
+""",
+            "quizzes/quiz.yml:11: questions[0].blanks[0]: units and money go with number only",
+        ),
+        (
+            """\
+  - id: q-fill
+    type: fill
+    prompt: 共 ___ 人。
+    blanks:
+      - {number: 三十}
+    explanation: 讲解
+""",
+            "quizzes/quiz.yml:11: questions[0].blanks[0].number: Input should be a valid number, "
+            "unable to parse string as a number",
+        ),
+        (
             SINGLE.replace("      - text: 甲", "      - id: a\n        text: 甲").replace(
                 "      - text: 乙", "      - id: a\n        text: 乙"
             ),
@@ -316,3 +352,58 @@ def test_quiz_files_name_their_schema() -> None:
     for path in sorted((ROOT / "quizzes").glob("*.yml")):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == "# yaml-language-server: $schema=../schemas/quiz.schema.json", path.name
+
+
+def test_number_blanks_show_and_export_their_written_forms() -> None:
+    """What the answer key prints and the Moodle export lists; the site grades by value
+    (tests/test_quiz_browser.py types these and more)."""
+    staff = Blank(number=100, units=["名", "人"])
+    assert staff.shown == "100"
+    assert staff.accepted == [
+        "100",
+        "一百",
+        "100名",
+        "100 名",
+        "一百名",
+        "100人",
+        "100 人",
+        "一百人",
+    ]
+    assert staff.rule == {
+        "number": 100, "units": ["名", "人"], "percent": False, "money": False, "shown": "100"
+    }  # fmt: skip
+    share = Blank(percent=80)
+    assert share.shown == "80%"
+    assert share.accepted == ["80", "80%", "80 %", "百分之八十", "八成"]
+    assert share.rule == {
+        "number": 80, "units": ["%"], "percent": True, "money": False, "shown": "80%"
+    }  # fmt: skip
+    money = Blank(number=1500, money=True)
+    assert money.shown == "¥1,500"
+    assert {"¥1,500", "￥1500", "1500.00", "1,500 元", "一千五百元"} <= set(money.accepted)
+    assert money.rule is not None and money.rule["units"] == ["元"]
+    point = Blank(number=4.5)
+    assert (point.shown, point.accepted) == ("4.5", ["4.5"])
+    assert Blank(number=-3).accepted == ["-3"]
+    words = Blank(answers=["检查", "Check"])
+    assert (words.shown, words.accepted, words.rule) == ("检查", ["检查", "Check"], None)
+
+
+def test_chinese_numerals_for_whole_numbers() -> None:
+    written = {n: chinese_number(n) for n in (1, 10, 12, 21, 100, 105, 110, 1005, 1500, 4600)}
+    assert written == {
+        1: "一", 10: "十", 12: "十二", 21: "二十一", 100: "一百", 105: "一百零五",
+        110: "一百一十", 1005: "一千零五", 1500: "一千五百", 4600: "四千六百",
+    }  # fmt: skip
+    assert chinese_number(4.5) is None
+    assert chinese_number(10000) is None
+
+
+def test_the_course_writes_numeric_answers_as_numbers() -> None:
+    """A blank whose accepted answers are all numbers grades by value instead."""
+    for path in sorted((ROOT / "quizzes").glob("*.yml")):
+        quiz = validate(Quiz, load(path, path.name))
+        for question in quiz.questions:
+            for blank in getattr(question, "blanks", []):
+                numeric = [a for a in blank.answers or [] if re.fullmatch(r"[\d.,%]+", a)]
+                assert not numeric, (question.id, blank.answers)

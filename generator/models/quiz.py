@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-from generator.models.common import Content, ItemId, Location, StrictModel, Text
+from generator.models.common import Content, ItemId, Label, Location, StrictModel, Text
 
 QuestionId = Annotated[
     ItemId, Field(description="Unique across all quizzes, e.g. ch01-complaint-share")
@@ -32,17 +33,48 @@ def short_hash(value: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
-def _scrambled(keys: list[str]) -> list[str]:
-    """A fixed order that is not ``keys``' own, so a printed sheet gives nothing away."""
-    order = sorted(keys, key=lambda key: short_hash([key, keys]))
-    if order == keys and len(keys) > 1:
-        order = order[1:] + order[:1]
+def print_order(seed: str, count: int, gives_away: Callable[[list[int]], bool]) -> list[int]:
+    """The positions of ``count`` options (or items) in the order a sheet prints them.
+
+    Every printed sheet, answer key and the page before its script runs use this
+    one order. Authors often write the key first, so the order is a shuffle seeded
+    with ``seed`` (the question's id): the same on every build, different from
+    question to question. An order that ``gives_away`` the answer (the key first,
+    the items already in order) has its first position swapped with another, so
+    no sheet gives the answer by position and the key lands anywhere else evenly.
+    """
+    chooser = random.Random(f"print-order:{seed}")
+    order = list(range(count))
+    chooser.shuffle(order)
+    if not gives_away(order):
+        return order
+    others = list(range(1, count))
+    chooser.shuffle(others)
+    for other in others:
+        swapped = order.copy()
+        swapped[0], swapped[other] = swapped[other], swapped[0]
+        if not gives_away(swapped):
+            return swapped
+    for turn in range(1, count):
+        rotated = order[turn:] + order[:turn]
+        if not gives_away(rotated):
+            return rotated
     return order
 
 
-def _listed(keys: list[str], options: list[Choice], shuffle: bool) -> list[tuple[str, Choice]]:
-    by_key = dict(zip(keys, options, strict=True))
-    return [(key, by_key[key]) for key in (_scrambled(keys) if shuffle else keys)]
+def _in_order(order: list[int]) -> bool:
+    return order == sorted(order)
+
+
+def _listed(
+    question_id: str,
+    keys: list[str],
+    options: list[Choice],
+    shuffle: bool,
+    gives_away: Callable[[list[int]], bool],
+) -> list[tuple[str, Choice]]:
+    positions = print_order(question_id, len(keys), gives_away) if shuffle else range(len(keys))
+    return [(keys[index], options[index]) for index in positions]
 
 
 class Option(StrictModel):
@@ -90,9 +122,15 @@ class ChoiceQuestion(BaseQuestion):
         return [option.id or str(index) for index, option in enumerate(self.options)]
 
     def listed(self, shuffle: bool) -> list[tuple[str, Option]]:
-        """(key, option) in the order the page lists them; scrambled unless ``shuffle`` is off,
-        because authors often write the right option first."""
-        return _listed(self.keys, self.options, shuffle)
+        """(key, option) in the order pages and sheets list them (``print_order``),
+        or the file's order when ``shuffle`` is off."""
+        return _listed(self.id, self.keys, self.options, shuffle, self.right_first)
+
+    def right_first(self, order: list[int]) -> bool:
+        """Whether, listed in ``order``, every right option comes before every wrong
+        one (a single choice's key first): the order gives the answer away."""
+        right = [self.options[index].correct for index in order]
+        return not all(right) and right == sorted(right, reverse=True)
 
     @property
     def correct_count(self) -> int:
@@ -142,10 +180,149 @@ class TrueFalse(BaseQuestion):
     answer: bool
 
 
-class Blank(StrictModel):
-    """One gap in a fill-in sentence and every answer accepted for it."""
+Number = Annotated[float, Field(allow_inf_nan=False)]
+MONEY_UNIT = "元"
+"""The unit a money blank accepts besides the ¥ sign."""
+CHINESE_DIGITS = "零一二三四五六七八九"
+CHINESE_UNITS = ((1000, "千"), (100, "百"), (10, "十"))
+BLANK_KINDS = ("answers", "number", "percent")
+"""A blank has exactly one of these keys."""
 
-    answers: list[Text] = Field(min_length=1)
+
+class Blank(StrictModel):
+    """One gap in a fill-in sentence: the words accepted for it, or the number it holds.
+
+    Words (``answers``) match as typed, ignoring width, case, spaces and
+    punctuation. A number (``number``, ``percent``) matches by value, so digits
+    keep their decimal point and sign: 4.5 or 450 never pass for 45. The
+    learner may write it with any of its ``units`` (100人, 100 名), in full-width
+    digits, with thousands separators or in simple Chinese numerals (一百);
+    a percentage also as 80%, 百分之八十 or 八成; money also as ¥1,500, ￥1500,
+    1500.00 or 1,500 元. ``quiz.js`` grades both kinds.
+    """
+
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": [kind]} for kind in BLANK_KINDS]}
+    )
+
+    answers: Annotated[list[Text], Field(min_length=1)] | None = None
+    number: Number | None = None
+    percent: Number | None = Field(default=None, description="A percentage, e.g. 80 for 80%")
+    money: bool = Field(default=False, description="With number: an amount of yuan")
+    units: list[Label] = Field(
+        default_factory=list, description="With number: units a learner may write after it"
+    )
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Blank:
+        kinds = [name for name in BLANK_KINDS if getattr(self, name) is not None]
+        if len(kinds) != 1:
+            found = f"found {' and '.join(kinds)}" if kinds else "found none"
+            raise ValueError(f"a blank needs exactly one of answers, number or percent, {found}")
+        if self.number is None and (self.units or self.money):
+            raise ValueError("units and money go with number only")
+        _check_unique("unit", self.units)
+        return self
+
+    @property
+    def value(self) -> float | None:
+        """The number the blank holds (80 for 80%), or None for words."""
+        return self.percent if self.percent is not None else self.number
+
+    @property
+    def unit_names(self) -> list[str]:
+        """The units a learner may write after the number."""
+        if self.percent is not None:
+            return ["%"]
+        return (
+            [*self.units, MONEY_UNIT] if self.money and MONEY_UNIT not in self.units else self.units
+        )
+
+    @property
+    def shown(self) -> str:
+        """The answer as a key prints it: 45, 80%, ¥1,500, or the first accepted words."""
+        if self.answers is not None:
+            return self.answers[0]
+        digits = number_text(self.value or 0.0)
+        if self.percent is not None:
+            return f"{digits}%"
+        return f"¥{number_text(self.value or 0.0, grouped=True)}" if self.money else digits
+
+    @property
+    def accepted(self) -> list[str]:
+        """Written forms accepted for the blank, for exports that compare text (Moodle).
+
+        The site grades numbers by value and accepts more; these are the usual forms.
+        """
+        if self.answers is not None:
+            return self.answers
+        value = self.value or 0.0
+        numbers = [number_text(value)]
+        if abs(value) >= 1000:
+            numbers.append(number_text(value, grouped=True))
+        chinese = chinese_number(value)
+        if self.percent is not None:
+            forms = [*numbers, *(f"{n}{space}%" for n in numbers for space in ("", " "))]
+            if chinese:
+                forms.append(f"百分之{chinese}")
+            tenths = chinese_number(value / 10)
+            if tenths and value % 10 == 0:
+                forms.append(f"{tenths}成")
+            return forms
+        if self.money:
+            numbers += [f"{number_text(value)}.00"]
+            numbers += [f"{sign}{n}" for sign in ("¥", "￥") for n in numbers[:2]]
+        if chinese:
+            numbers.append(chinese)
+        plain = [n for n in numbers if n[0] not in "¥￥"]
+        with_units = [
+            f"{n}{space}{unit}"
+            for unit in self.unit_names
+            for n in plain
+            for space in (("", " ") if n[-1].isdigit() else ("",))
+        ]
+        return list(dict.fromkeys([*numbers, *with_units]))
+
+    @property
+    def rule(self) -> dict[str, object] | None:
+        """How ``quiz.js`` grades a number blank; None for words, which match as typed."""
+        if self.answers is not None:
+            return None
+        return {
+            "number": self.value,
+            "units": self.unit_names,
+            "percent": self.percent is not None,
+            "money": self.money,
+            "shown": self.shown,
+        }
+
+
+def number_text(value: float, grouped: bool = False) -> str:
+    """``value`` in digits as people write it: no exponent, no trailing zeros."""
+    text = f"{value:,f}" if grouped else f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def chinese_number(value: float) -> str | None:
+    """A whole number below 10,000 in Chinese numerals (一百, 二十一, 四千六百), else None."""
+    if value != int(value) or not 0 < value < 10000:
+        return None
+    number, parts, zero = int(value), [], False
+    for size, unit in CHINESE_UNITS:
+        digit, number = divmod(number, size)
+        if digit:
+            if zero:
+                parts.append(CHINESE_DIGITS[0])
+            parts.append(CHINESE_DIGITS[digit] + unit)
+            zero = False
+        elif parts:
+            zero = True
+    if number:
+        if zero:
+            parts.append(CHINESE_DIGITS[0])
+        parts.append(CHINESE_DIGITS[number])
+    text = "".join(parts)
+    return text[1:] if text.startswith("一十") else text
 
 
 class Fill(BaseQuestion):
@@ -185,8 +362,13 @@ class Order(BaseQuestion):
     @property
     def shown(self) -> list[tuple[str, str]]:
         """(key, text) in the order a learner first sees them: never the right one."""
-        texts = dict(zip(self.keys, self.items, strict=True))
-        return [(key, texts[key]) for key in _scrambled(self.keys)]
+        return _listed(self.id, self.keys, self.items, True, _in_order)
+
+    @property
+    def sequence(self) -> list[int]:
+        """The printed positions of the items (``shown``), in the right order."""
+        printed = [key for key, _ in self.shown]
+        return [printed.index(key) for key in self.keys]
 
     @model_validator(mode="after")
     def _distinct_items(self) -> Order:
@@ -212,8 +394,14 @@ class Match(BaseQuestion):
     @property
     def choices(self) -> list[tuple[str, str]]:
         """(key, text) of the right-hand items, in an order unrelated to the pairs."""
-        texts = {key: pair.right for key, pair in zip(self.right_keys, self.pairs, strict=True)}
-        return [(key, texts[key]) for key in _scrambled(self.right_keys)]
+        rights = [pair.right for pair in self.pairs]
+        return _listed(self.id, self.right_keys, rights, True, _in_order)
+
+    @property
+    def partners(self) -> list[int]:
+        """For each pair, the printed position of its right item among ``choices``."""
+        printed = [key for key, _ in self.choices]
+        return [printed.index(key) for key in self.right_keys]
 
     @model_validator(mode="after")
     def _distinct_sides(self) -> Match:
@@ -233,7 +421,11 @@ class Judgement(BaseQuestion):
         return [option.id or str(index) for index, option in enumerate(self.options)]
 
     def listed(self, shuffle: bool) -> list[tuple[str, ScoredOption]]:
-        return _listed(self.keys, self.options, shuffle)
+        """(key, option) as pages and sheets list them; never the best option first."""
+        return _listed(self.id, self.keys, self.options, shuffle, self._best_first)
+
+    def _best_first(self, order: list[int]) -> bool:
+        return self.options[order[0]].score == 100
 
     @model_validator(mode="after")
     def _one_best(self) -> Judgement:

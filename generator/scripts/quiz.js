@@ -80,6 +80,97 @@
     return String(value).normalize("NFKC").toLowerCase().replace(/[\s\p{P}]/gu, "");
   }
 
+  /* ---- Number blanks: what was typed, read as a value and a unit; null when it
+     is not a number. Digits keep their point and sign (4.5 is not 45); full-width
+     digits, thousands separators (1,500) and simple Chinese numerals (一百, 一千五)
+     are read; a percentage may be written 百分之八十 or 八成, money with ¥ or ￥. */
+  var CHINESE_DIGITS = { "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9 };
+  var CHINESE_UNITS = { "十": 10, "百": 100, "千": 1000 };
+  var DIGITS = /^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?/;
+  var CHINESE = /^[零〇一二两三四五六七八九十百千万]+(?:点[零〇一二两三四五六七八九]+)?/;
+
+  function chineseWhole(text) {
+    var total = 0;
+    var section = 0;
+    var digit = null;
+    var lastUnit = 0;
+    for (var i = 0; i < text.length; i += 1) {
+      var c = text.charAt(i);
+      if (c in CHINESE_DIGITS) {
+        if (digit !== null && digit !== 0) { return null; }
+        digit = CHINESE_DIGITS[c];
+        if (digit === 0) { lastUnit = 0; }
+      } else if (c in CHINESE_UNITS) {
+        if (digit === 0) { return null; }
+        section += (digit === null ? 1 : digit) * CHINESE_UNITS[c];
+        lastUnit = CHINESE_UNITS[c];
+        digit = null;
+      } else if (c === "万") {
+        total = (total + section + (digit || 0)) * 10000;
+        section = 0;
+        digit = null;
+        lastUnit = 10000;
+      } else {
+        return null;
+      }
+    }
+    /* 一千五 is 1500, 两万五 25000: a last digit right after a unit counts in the next unit down. */
+    if (digit) { section += lastUnit >= 10 ? digit * lastUnit / 10 : digit; }
+    return total + section;
+  }
+
+  function chineseNumber(text) {
+    var parts = text.split("点");
+    var whole = chineseWhole(parts[0]);
+    if (whole === null || parts.length > 2) { return null; }
+    var fraction = (parts[1] || "").split("").map(function (c) { return CHINESE_DIGITS[c]; }).join("");
+    return fraction ? Number(whole + "." + fraction) : whole;
+  }
+
+  /* {value, unit} of what was typed, or null. */
+  function readNumber(typed, rule) {
+    var rest = String(typed).normalize("NFKC").replace(/\s+/g, "").replace(/[。.,、;!?]+$/, "");
+    var scale = 1;
+    if (rule.money) { rest = rest.replace(/^¥/, ""); }
+    if (rule.percent) {
+      if (rest.indexOf("百分之") === 0) { rest = rest.slice(3) + "%"; }
+      var tenths = /^(.+?)成(.*)$/.exec(rest);
+      if (tenths) {
+        var extra = tenths[2] ? readNumber(tenths[2], { units: [] }) : { value: 0, unit: "" };
+        if (!extra || extra.unit || extra.value >= 10) { return null; }
+        rest = tenths[1];
+        scale = 10;
+      }
+    }
+    var digits = DIGITS.exec(rest);
+    var chinese = digits ? null : CHINESE.exec(rest);
+    var value = digits ? Number(digits[0].replace(/,/g, "")) : chinese ? chineseNumber(chinese[0]) : null;
+    if (value === null || isNaN(value)) { return null; }
+    var number = { value: value * scale, unit: rest.slice((digits || chinese)[0].length) };
+    if (scale !== 1) {
+      if (number.unit) { return null; }
+      number.value += extra.value;
+      number.unit = "%";
+    }
+    return number;
+  }
+
+  function sameNumber(a, b) {
+    return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+  }
+
+  function numberMatches(rule, typed) {
+    var number = readNumber(typed, rule);
+    return Boolean(number) && sameNumber(number.value, rule.number) &&
+      (number.unit === "" || rule.units.indexOf(number.unit) >= 0);
+  }
+
+  function blankMatches(accepted, rule, typed) {
+    if (rule) { return numberMatches(rule, typed); }
+    return accepted.some(function (a) { return normalise(a) === normalise(typed); });
+  }
+
   function optionLabel(el, key) {
     var input = el.querySelector('input[value="' + key + '"]');
     return input ? text(input.parentNode) : "";
@@ -142,14 +233,19 @@
         blanks(el).forEach(function (input, i) { input.value = String(answer[i] || ""); });
       },
       score: function (key, answer) {
+        var numbers = key.numbers || [];
         return fraction(key.blanks, function (accepted, i) {
-          return accepted.some(function (a) { return normalise(a) === normalise(answer[i] || ""); });
+          return blankMatches(accepted, numbers[i], answer[i] || "");
         });
       },
       right: function (el, key) {
+        var numbers = key.numbers || [];
         return "参考答案：" + key.blanks.map(function (accepted, i) {
-          return "第 " + (i + 1) + " 空 " + accepted[0] +
-            (accepted.length > 1 ? "（也可：" + accepted.slice(1).join("、") + "）" : "");
+          var rule = numbers[i];
+          var units = rule && !rule.percent && !rule.money ? rule.units : [];
+          var also = units.length ? "（单位可写：" + units.join("、") + "）"
+            : !rule && accepted.length > 1 ? "（也可：" + accepted.slice(1).join("、") + "）" : "";
+          return "第 " + (i + 1) + " 空 " + (rule ? rule.shown : accepted[0]) + also;
         }).join("；");
       }
     },
