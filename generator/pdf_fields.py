@@ -27,6 +27,7 @@ run on every rendered PDF that has fields, rewrites the AcroForm:
 from __future__ import annotations
 
 import io
+import math
 import re
 from functools import cache
 from typing import Any
@@ -34,8 +35,12 @@ from typing import Any
 FIELD_FONT = "/STSong"
 """The resource name of the CJK font in the AcroForm's /DR."""
 CHECK_FONT = "/ZaDb"
+MARK_SHARE = 0.8
+"""The caption's size as a share of the box's height."""
 CHECK_MARK = "4"
-"""ZapfDingbats' check mark (✔)."""
+"""ZapfDingbats' check mark (✔), a checkbox's caption."""
+RADIO_MARK = "l"
+"""ZapfDingbats' filled circle (●), a radio option's caption."""
 ON_STATE = "/Yes"
 MAX_SIZE = 10.0
 MIN_SIZE = 6.0
@@ -47,7 +52,6 @@ PADDING = 2.0
 """Points readers keep free at each side of a field's text."""
 HEIGHT_SHARE = 0.7
 """The largest share of a field's height the font size may take."""
-RADIO = 1 << 15
 _FONT_IN_DA = re.compile(r"/([^\s/]+)\s+[\d.]+\s+Tf")
 
 
@@ -55,7 +59,7 @@ def font_size(width: float, height: float, max_length: int | None) -> float:
     """The size a one-line field's text is set in: one expected line fits."""
     ems = max_length * HALF_WIDTH if max_length else LINE_EMS
     fitting = (width - 2 * PADDING) / ems
-    return round(max(MIN_SIZE, min(MAX_SIZE, fitting, height * HEIGHT_SHARE)), 1)
+    return max(MIN_SIZE, math.floor(min(MAX_SIZE, fitting, height * HEIGHT_SHARE) * 10) / 10)
 
 
 def text_width(text: str, size: float) -> float:
@@ -194,8 +198,16 @@ def _rect(widget: Any) -> tuple[float, float]:
     return abs(x2 - x1), abs(y2 - y1)
 
 
-def _fix_button(widget: Any) -> None:
-    """A checkbox's on-state becomes /Yes; every button names the check caption."""
+def _fix_radio_kid(widget: Any) -> None:
+    """A radio option is a widget of its group only: WeasyPrint also gives it the
+    group's name and type and lists it among the form's fields, which makes
+    readers and pypdf take each option for a field of its own."""
+    for key in ("/T", "/TU", "/FT", "/V"):
+        widget.pop(key, None)
+
+
+def _fix_button(widget: Any, mark: str) -> None:
+    """A checkbox's on-state becomes /Yes; every button names its caption."""
     from pypdf.generic import DictionaryObject, TextStringObject
 
     normal = widget["/AP"]["/N"]
@@ -205,8 +217,9 @@ def _fix_button(widget: Any) -> None:
             if widget.get(key) == "/on":
                 widget[_name(key)] = _name(ON_STATE)
     caption = widget.setdefault(_name("/MK"), DictionaryObject())
-    caption[_name("/CA")] = TextStringObject(CHECK_MARK)
-    widget[_name("/DA")] = TextStringObject(f"{CHECK_FONT} 0 Tf 0 g")
+    caption[_name("/CA")] = TextStringObject(mark)
+    size = math.floor(_rect(widget)[1] * MARK_SHARE * 10) / 10
+    widget[_name("/DA")] = TextStringObject(f"{CHECK_FONT} {size:g} Tf 0 g")
 
 
 def finish(pdf: bytes) -> bytes:
@@ -223,12 +236,17 @@ def finish(pdf: bytes) -> bytes:
     form[_name("/NeedAppearances")] = BooleanObject(True)
     field_fonts: set[str] = set()
     filled: dict[int, dict[str, str]] = {}
+    kids = set()
     for number, page in enumerate(writer.pages):
         for ref in page.get("/Annots") or []:
             widget = ref.get_object()
-            kind = widget.get("/FT") or widget.get("/Parent", {}).get("/FT")
+            kind = widget.get("/FT")
+            if "/Parent" in widget:
+                _fix_radio_kid(widget)
+                kids.add(ref.idnum)
+                kind = widget["/Parent"].get("/FT")
             if kind == "/Btn":
-                _fix_button(widget)
+                _fix_button(widget, RADIO_MARK if "/Parent" in widget else CHECK_MARK)
             elif kind == "/Tx":
                 field_fonts.update(_FONT_IN_DA.findall(str(widget.get("/DA", ""))))
                 width, height = _rect(widget)
@@ -237,6 +255,8 @@ def finish(pdf: bytes) -> bytes:
                 widget[_name("/DA")] = TextStringObject(f"{FIELD_FONT} {size:g} Tf 0 g")
                 if value := str(widget.get("/V", "")):
                     filled.setdefault(number, {})[str(widget["/T"])] = value
+    fields = form["/Fields"]
+    fields[:] = [ref for ref in fields if ref.idnum not in kids]
     _drop_unused_fonts(writer, field_fonts)
     for number, values in filled.items():
         writer.update_page_form_field_values(writer.pages[number], values, auto_regenerate=None)
