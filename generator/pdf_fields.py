@@ -12,7 +12,7 @@ run on every rendered PDF that has fields, rewrites the AcroForm:
   CJK punctuation and the GB 2312 characters, so pypdf can encode typed text
   into appearance streams too;
 - each text field gets a fixed size at which one line of its expected content
-  fits: a line holds ``LINE_EMS`` em (``王女士 138-0000-1234``), a field with a
+  fits: a line holds ``王女士 138-0000-1234`` (``LINE_EMS``), a field with a
   ``MaxLen`` that many half-width digits, never above ``MAX_SIZE`` or below
   ``MIN_SIZE``;
 - checkboxes' on-state is ``/Yes`` (radio kids keep their option index, as
@@ -44,8 +44,10 @@ RADIO_MARK = "l"
 ON_STATE = "/Yes"
 MAX_SIZE = 10.0
 MIN_SIZE = 6.0
-LINE_EMS = 10.0
-"""Width of one expected line in em: 王女士 138-0000-1234 (3 CJK, 14 half-width)."""
+LINE_EMS = 11.5
+"""Width of one expected line in em: 王女士 138-0000-1234 is 10 em at the
+font's half-width Latin, and up to 11.5 em in readers that lay it out in a
+substitute font's own proportional digits (PDFium)."""
 HALF_WIDTH = 0.5
 """Every ASCII character is half an em wide (the font's /W), so fits are exact."""
 PADDING = 2.0
