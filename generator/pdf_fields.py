@@ -229,16 +229,17 @@ def finish(pdf: bytes) -> bytes:
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import BooleanObject, TextStringObject
 
-    if "/AcroForm" not in PdfReader(io.BytesIO(pdf)).trailer["/Root"]:
+    root: Any = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+    if "/AcroForm" not in root:
         return pdf
     writer = PdfWriter(clone_from=io.BytesIO(pdf))
-    form = writer._root_object["/AcroForm"]
+    form: Any = writer.root_object["/AcroForm"]
     form[_name("/DR")] = _fonts(writer)
     form[_name("/DA")] = TextStringObject(f"{FIELD_FONT} {MAX_SIZE:g} Tf 0 g")
     form[_name("/NeedAppearances")] = BooleanObject(True)
     field_fonts: set[str] = set()
     filled: dict[int, dict[str, str]] = {}
-    kids = set()
+    kids: set[int] = set()
     for number, page in enumerate(writer.pages):
         for ref in page.get("/Annots") or []:
             widget = ref.get_object()

@@ -124,7 +124,7 @@ def _name_radio_values(writer: PdfWriter) -> None:
     themselves (Poppler with NeedAppearances) then show no option chosen.
     Readers set a name when a user clicks, as here.
     """
-    for ref in writer._root_object["/AcroForm"]["/Fields"]:
+    for ref in writer.root_object["/AcroForm"]["/Fields"]:
         field = ref.get_object()
         if int(field.get("/Ff", 0)) & RADIO and isinstance(field.get("/V"), str):
             field[NameObject("/V")] = NameObject(str(field["/V"]))
@@ -245,10 +245,14 @@ def width_of(text: str, size: float, font: DictionaryObject) -> float:
     assert font["/Encoding"] == "/UniGB-UCS2-H"
     default, widths = _widths(font)
     # UniGB-UCS2-H maps U+0020..U+007E to Adobe-GB1 CIDs 1..95.
-    return sum(
-        widths.get(ord(char) - 31, default) if 0x20 <= ord(char) < 0x7F else default
-        for char in text
-    ) * size / 1000
+    return (
+        sum(
+            widths.get(ord(char) - 31, default) if 0x20 <= ord(char) < 0x7F else default
+            for char in text
+        )
+        * size
+        / 1000
+    )
 
 
 @pytest.mark.parametrize("form_id", list(FORMS))
@@ -345,7 +349,10 @@ def test_the_unit_line_is_a_field_filled_with_the_organisation() -> None:
     reader = PdfReader(io.BytesIO(pdf))
     assert str((reader.get_fields() or {})["org"]["/V"]) == "华东汽车销售有限公司"
     unit = next(w for w in widgets(reader) if w.name == "org")
-    assert width_of("华东汽车销售有限公司", unit.size, _font(reader, unit)) < unit.rect[2] - unit.rect[0]
+    assert (
+        width_of("华东汽车销售有限公司", unit.size, _font(reader, unit))
+        < unit.rect[2] - unit.rect[0]
+    )
     for render in RENDERERS.values():
         page = render(pdf)[0]
         blank = Image.new("L", page.size, 255)
