@@ -10,12 +10,14 @@ types. Each field's rectangle is compared with the blank form's.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageChops
@@ -357,3 +359,42 @@ def test_the_unit_line_is_a_field_filled_with_the_organisation() -> None:
         page = render(pdf)[0]
         blank = Image.new("L", page.size, 255)
         assert ink(blank, page, unit, float(reader.pages[0].mediabox.height)) > 40, render
+
+
+@pytest.mark.parametrize("form_id", list(FORMS))
+def test_options_wrap_under_the_first_and_each_line_has_its_rule(
+    pdfs: dict[str, bytes], form_id: str
+) -> None:
+    """A choice's options never wrap back under its label (market-report's 其他),
+    and the lines of a multi-line field are one rule apart, one field each."""
+    groups: dict[str, list[Widget]] = {}
+    lines: dict[str, list[Widget]] = {}
+    for widget in widgets(PdfReader(io.BytesIO(pdfs[form_id]))):
+        if widget.kind == "radio":
+            groups.setdefault(widget.name, []).append(widget)
+        elif match := re.fullmatch(r"(.+f\d+)o\d+", widget.name):
+            groups.setdefault(match[1], []).append(widget)
+        elif match := re.fullmatch(r"(.+f\d+)l\d+", widget.name):
+            lines.setdefault(match[1], []).append(widget)
+    for options in groups.values():
+        first = options[0].rect[0]
+        assert all(option.rect[0] >= first - 0.5 for option in options), options[0].label
+    assert len(lines) == _multi_line(FORMS[form_id]["sections"])
+    for fields in lines.values():
+        assert len(fields) >= 2
+        for upper, lower in itertools.pairwise(fields):
+            assert abs(upper.rect[0] - lower.rect[0]) < 0.5 and upper.page == lower.page
+            assert upper.rect[1] - lower.rect[1] >= 8 * MM - 0.1, upper.label
+            assert lower.rect[3] <= upper.rect[1] + 0.1, "lines do not overlap"
+
+
+def _multi_line(sections: list[dict[str, Any]]) -> int:
+    """How many text fields of more than one line the YAML declares."""
+    count = 0
+    for container in sections:
+        for field in container["fields"]:
+            if field["type"] == "repeat":
+                count += field["times"] * _multi_line([field])
+            elif field["type"] == "text" and field.get("lines", 1) > 1:
+                count += 1
+    return count
