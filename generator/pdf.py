@@ -1,8 +1,8 @@
 """Turn print HTML into PDF with WeasyPrint: cached by content, misses rendered in parallel.
 
 A PDF depends only on its print HTML, its stylesheets, the font files, the
-WeasyPrint and pypdf versions and this module (with ``pdf_parts``). Those
-inputs are hashed into a key; a PDF already rendered under that key is read
+WeasyPrint and pypdf versions and this module (with ``pdf_parts`` and
+``pdf_fields``). Those inputs are hashed into a key; a PDF already rendered under that key is read
 from the cache, so an unchanged PDF costs a file read and WeasyPrint is not
 even imported when nothing changed.
 The rest are rendered by a pool of worker processes, one per core; under
@@ -36,7 +36,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from generator import pdf_parts
+from generator import pdf_fields, pdf_parts
 from generator.cache_files import key_of, write_atomic
 from generator.errors import ContentError, SourceError
 
@@ -166,7 +166,8 @@ def _render(job: PdfJob) -> Rendered:
         )
         return Rendered(pdf, pages)
     document = _layout(job.html, job.stylesheets, job.forms)
-    return Rendered(document.write_pdf(pdf_forms=job.forms), len(document.pages))
+    pdf = document.write_pdf(pdf_forms=job.forms)
+    return Rendered(pdf_fields.finish(pdf) if job.forms else pdf, len(document.pages))
 
 
 def render_pdf(job: PdfJob) -> bytes:
@@ -212,7 +213,8 @@ def _font_fingerprint() -> str:
 @cache
 def _renderer_fingerprint() -> str:
     """Everything besides the HTML and stylesheets that shapes a PDF's bytes."""
-    code = b"".join((files("generator") / name).read_bytes() for name in ("pdf.py", "pdf_parts.py"))
+    names = ("pdf.py", "pdf_parts.py", "pdf_fields.py")
+    code = b"".join((files("generator") / name).read_bytes() for name in names)
     parts = [
         CACHE_FORMAT,
         hashlib.sha256(code).hexdigest(),

@@ -19,9 +19,7 @@ from tests.test_pdf import fonts, is_embedded, normalise
 
 FORMS = items("forms")
 MM = 72 / 25.4
-MULTILINE = 1 << 12
-FIELD_FONT = "DejaVuSansMono"
-"""The small Latin font fillable fields are drawn with (see print.css)."""
+RADIO = 1 << 15
 
 
 def column_label(column: str | dict[str, Any]) -> str:
@@ -46,14 +44,17 @@ def labels(form: dict[str, Any]) -> list[str]:
 
 
 def expected_fields(fields: list[dict[str, Any]]) -> dict[str, int]:
-    """How many AcroForm fields of each kind the YAML's fields should become."""
-    count = {"text": 0, "multiline": 0, "checkbox": 0}
+    """How many AcroForm widgets of each kind the YAML's fields should become
+    (a radio group's options are one widget each), and how many radio groups."""
+    count = {"text": 0, "checkbox": 0, "radio": 0, "groups": 0}
     for field in fields:
         kind = field["type"]
         if kind == "text":
-            count["multiline" if field.get("lines", 1) > 1 else "text"] += 1
+            count["text"] += field.get("lines", 1)
         elif kind == "choice":
-            count["checkbox"] += len(field["options"])
+            count["checkbox" if field.get("multiple") else "radio"] += len(field["options"])
+            count["groups"] += 0 if field.get("multiple") else 1
+            count["text"] += sum(option.startswith("其他") for option in field["options"])
         elif kind == "checkbox":
             count["checkbox"] += 1
         elif kind == "table":
@@ -83,17 +84,35 @@ def widgets(reader: PdfReader) -> list[DictionaryObject]:
     return found
 
 
+def field_of(widget: DictionaryObject) -> DictionaryObject:
+    """The field a widget belongs to: a radio option's group, else the widget itself."""
+    return widget["/Parent"].get_object() if "/Parent" in widget else widget
+
+
 def actual_fields(reader: PdfReader) -> dict[str, int]:
-    count = {"text": 0, "multiline": 0, "checkbox": 0}
+    count = {"text": 0, "checkbox": 0, "radio": 0, "groups": 0}
+    groups = set()
     for widget in widgets(reader):
-        if widget["/FT"] == "/Btn":
+        field = field_of(widget)
+        if field["/FT"] == "/Btn" and int(field.get("/Ff", 0)) & RADIO:
+            count["radio"] += 1
+            groups.add(field.indirect_reference.idnum)
+        elif field["/FT"] == "/Btn":
             count["checkbox"] += 1
-        elif int(widget.get("/Ff", 0)) & MULTILINE:
-            count["multiline"] += 1
         else:
-            assert widget["/FT"] == "/Tx"
+            assert field["/FT"] == "/Tx"
             count["text"] += 1
+    count["groups"] = len(groups)
     return count
+
+
+def form_fields(form: dict[str, Any]) -> dict[str, int]:
+    """``expected_fields`` over all of a form's sections."""
+    expected = {"text": 0, "checkbox": 0, "radio": 0, "groups": 0}
+    for section in form["sections"]:
+        for key, value in expected_fields(section["fields"]).items():
+            expected[key] += value
+    return expected
 
 
 @pytest.fixture(scope="module")
@@ -132,10 +151,8 @@ def test_form_pdf_embeds_its_fonts_and_prints_every_label(
     assert any("NotoSansCJK" in name.replace("-", "") for name in used)
     for name, font in used.items():
         assert is_embedded(font), f"{name} is not embedded"
-        if "NotoSansCJK" in name.replace("-", ""):
-            assert "+" in name, f"{name} is not a subset"
-        else:
-            assert FIELD_FONT in name.replace("-", ""), f"unexpected font {name}"
+        assert "NotoSansCJK" in name.replace("-", ""), f"unexpected font {name}"
+        assert "+" in name, f"{name} is not a subset"
     text = normalise("".join(page.extract_text() for page in reader.pages))
     missing = [label for label in labels(FORMS[form_id]) if normalise(label) not in text]
     assert missing == []
@@ -149,18 +166,17 @@ def test_form_pdf_has_fillable_fields_of_the_right_kinds(
     readers: dict[str, PdfReader], form_id: str
 ) -> None:
     reader = readers[form_id]
-    form = FORMS[form_id]
-    expected: dict[str, int] = {"text": 0, "multiline": 0, "checkbox": 0}
-    for section in form["sections"]:
-        for key, value in expected_fields(section["fields"]).items():
-            expected[key] += value
+    expected = form_fields(FORMS[form_id])
+    expected["text"] += 1  # the 单位 line
     assert actual_fields(reader) == expected
     fields = reader.get_fields() or {}
-    assert len(fields) == sum(expected.values()), "field names must be unique"
+    named = expected["text"] + expected["checkbox"] + expected["groups"]
+    assert len(fields) == named, "field names must be unique"
     for widget in widgets(reader):
+        field = field_of(widget)
         assert int(widget["/F"]) & 4, "every field prints"
-        assert str(widget.get("/V", "")) in {"", "/Off"}, "the form prints blank"
-        if widget["/FT"] == "/Tx":
+        assert str(field.get("/V", "")) in {"", "/Off"}, "the form prints blank"
+        if field["/FT"] == "/Tx":
             rect = [float(v) for v in widget["/Rect"]]
             assert abs(rect[1] - rect[3]) >= 8 * MM - 0.1, "handwritten rows are 8 mm or more"
 
@@ -214,9 +230,9 @@ def test_form_page_previews_the_form_with_its_fields(site: Path) -> None:
         assert f"{form['code']}" in html
         for section in form["sections"]:
             assert section["title"] in html
-        assert len(re.findall(r'<(?:input|textarea)\b[^>]*name="s\d+f', html)) == sum(
-            sum(expected_fields(s["fields"]).values()) for s in form["sections"]
-        )
+        expected = form_fields(form)
+        inputs = re.findall(r'<input\b[^>]*name="s\d+f', html)
+        assert len(inputs) == expected["text"] + expected["checkbox"] + expected["radio"]
 
 
 @pytest.mark.parametrize("form_id", list(FORMS))

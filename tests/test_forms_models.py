@@ -42,7 +42,8 @@ def html(model: Form, organisation: str = "") -> str:
 
 
 def inputs(page: str) -> list[str]:
-    return re.findall(r"<(?:input|textarea)\b[^>]*>", page)
+    """The inputs of the form's sections (not the 单位 line at its head)."""
+    return re.findall(r'<(?:input|textarea)\b[^>]*name="s\d[^>]*>', page)
 
 
 def test_every_field_type_declares_its_writing_height() -> None:
@@ -92,7 +93,7 @@ def test_repeat_field_prints_its_fields_n_times_with_unique_names() -> None:
     )
     page = html(model)
     assert [f"跟进记录（{n}）" in page for n in range(1, 6)] == [True] * 5
-    names = re.findall(r'<(?:input|textarea)\b[^>]*name="([^"]+)"', page)
+    names = re.findall(r'<(?:input|textarea)\b[^>]*name="(s[^"]+)"', page)
     assert len(names) == 10 and len(set(names)) == 10
 
 
@@ -125,13 +126,56 @@ def test_long_table_repeats_its_header_on_the_next_page() -> None:
     assert all("客户名称" in page.extract_text() for page in reader.pages)
 
 
-def test_organisation_heads_the_form_or_leaves_a_blank_line() -> None:
+def test_organisation_fills_the_unit_field_or_leaves_it_blank() -> None:
     model = form({"type": "text", "label": "客户名称"})
-    assert '<span class="form-head__value">华东营销服务有限公司</span>' in html(
-        model, "华东营销服务有限公司"
-    )
-    assert '<span class="form-head__value"></span>' in html(model)
+    unit = '<input class="form-field__input form-head__value" type="text" name="org" value="{}"'
+    assert unit.format("华东营销服务有限公司") in html(model, "华东营销服务有限公司")
+    assert unit.format("") in html(model)
     assert "CS-01 V1.0" in html(model)
+
+
+def test_single_choice_is_one_radio_group_and_multiple_choice_checkboxes() -> None:
+    single = inputs(html(form({"type": "choice", "label": "满意度", "options": ["满意", "一般"]})))
+    assert single == [
+        f'<input class="form-field__box form-field__box--radio" type="radio" name="s1f1" '
+        f'value="{option}" title="满意度：{option}" aria-label="满意度：{option}">'
+        for option in ("满意", "一般")
+    ]
+    field = {"type": "choice", "label": "关注点", "options": ["外观", "安全性"], "multiple": True}
+    multiple = inputs(html(form(field)))
+    assert [re.search(r'type="(\w+)" name="(\w+)"', i).groups() for i in multiple] == [  # type: ignore[union-attr]
+        ("checkbox", "s1f1o1"),
+        ("checkbox", "s1f1o2"),
+    ]
+
+
+def test_an_other_option_is_followed_by_a_line_to_write_on() -> None:
+    page = html(form({"type": "choice", "label": "渠道", "options": ["电话", "其他"]}))
+    other = page.index('title="渠道：其他"')
+    line = page.index('name="s1f1w"')
+    assert other < line and 'title="渠道：其他（请注明）"' in page
+    assert f"--row: {HANDWRITTEN_ROW_MM}mm" in page[line - 300 : line + 300]
+    assert len(inputs(page)) == 3
+
+
+def test_each_ruled_line_of_a_text_field_is_a_field_of_its_own() -> None:
+    page = html(form({"type": "text", "label": "处理措施", "lines": 3}))
+    names = [re.search(r'name="(\w+)"', i).group(1) for i in inputs(page)]  # type: ignore[union-attr]
+    assert names == ["s1f1l1", "s1f1l2", "s1f1l3"]
+    assert 'title="处理措施（第2行）"' in page and "<textarea" not in page
+
+
+def test_an_area_can_print_the_attitude_legend() -> None:
+    field = {"type": "area", "label": "关系图", "height_mm": 40, "legend": "attitudes"}
+    page = html(form(field))
+    assert 'class="course-attitude-legend"' in page
+    from generator.attitudes import ATTITUDES
+
+    for style in ATTITUDES:
+        assert f'<span class="course-attitude course-attitude--{style.key}">' in page
+        assert style.label in page
+        assert f"border-bottom-style: {style.line};" in page
+    assert "course-attitude-legend" not in html(form({**field, "legend": None}))
 
 
 def test_section_can_start_a_new_sheet() -> None:
@@ -206,7 +250,8 @@ def test_form_longer_than_its_declared_pages_fails_with_file_and_line(content: P
 
 
 def test_chinese_typed_into_a_field_is_drawn_by_the_reader() -> None:
-    """The field font has no Chinese glyphs; PDFium (Chrome's reader) falls back to its own."""
+    """The field font STSong-Light is not embedded: PDFium (Chrome's reader) maps it
+    to a Chinese system font."""
     import ctypes
 
     import pypdfium2 as pdfium

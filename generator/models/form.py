@@ -35,7 +35,12 @@ class FieldBase(StrictModel):
 
 
 class TextField(FieldBase):
-    """A labelled space to write in, one or more ruled lines high."""
+    """A labelled space to write in, one or more ruled lines high.
+
+    Each ruled line is a one-line field of its own, so typed text sits on its
+    rule in every PDF reader (readers space the lines of a multi-line field
+    by the font size, not by the printed rules).
+    """
 
     type: Literal["text"]
     label: Label
@@ -43,14 +48,31 @@ class TextField(FieldBase):
     hint: Label | None = None
 
 
+OTHER_OPTION = "其他"
+"""An option starting with this gets a line after it to write the other answer on."""
+
+
 class ChoiceField(FieldBase):
-    """A label with boxes to tick, one per option."""
+    """A label with boxes to tick, one per option.
+
+    Single choice (the default, for exclusive options such as 很满意 / 满意 /
+    一般 / 不满意) is one radio group: ticking an option clears the others.
+    ``multiple: true`` makes each option a checkbox of its own.
+    """
 
     type: Literal["choice"]
     label: Label
     options: list[Label] = Field(min_length=2, max_length=MAX_OPTIONS)
+    multiple: bool = False
     row_mm: ClassVar[float] = 6.0
     handwritten: ClassVar[bool] = False
+    write_in_mm: ClassVar[float] = HANDWRITTEN_ROW_MM
+    """The height of the line after 其他: it is written in by hand."""
+
+    @staticmethod
+    def writes_in(option: str) -> bool:
+        """Whether the option (其他, 其他渠道) has a line after it for the answer."""
+        return option.startswith(OTHER_OPTION)
 
 
 class TableColumn(StrictModel):
@@ -122,6 +144,9 @@ class AreaField(FieldBase):
     label: Label
     height_mm: int = Field(ge=20, le=250)
     hint: Label | None = None
+    legend: Literal["attitudes"] | None = None
+    """A legend printed under the box: ``attitudes`` gives the line styles of
+    the four key-person attitudes, as in the key-person chart figure."""
     row_mm: ClassVar[float] = 20.0
 
 
