@@ -3,8 +3,9 @@
 A new hire should read what to do, not that "the original material" had a typo
 or left a gap. Checked on the text the site is made from, without a full build:
 every Markdown page under ``docs/`` and every page and print document the
-course generator makes (quiz, case and form pages, handouts, the handbook and
-chapter PDFs), leaving out the trainer area.
+course generator makes (quiz, case, form and glossary pages, case handouts,
+forms), leaving out the trainer area. The handbook and chapter PDFs are
+printed from these same chapter and quiz texts.
 """
 
 from __future__ import annotations
@@ -15,24 +16,10 @@ import pytest
 
 from generator import course
 from generator.content_types import TRAINER_DIR
-from tests.conftest import ROOT
+from tests.conftest import ROOT, course_settings
 
 SOURCE_WORDS = ("原资料", "旧资料")
 """Words that only ever introduce remarks about the course's own sources."""
-
-
-def settings() -> course.Settings:
-    return course.Settings(
-        root=ROOT,
-        docs_dir=ROOT / "docs",
-        chapters_dir="chapters",
-        glossary="includes/abbreviations.md",
-        search_synonyms="includes/search-synonyms.txt",
-        search_terms="includes/search-terms.txt",
-        project=ROOT,
-        site_name="客户管理实务",
-        organisation="",
-    )
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +29,7 @@ def learner_texts() -> dict[str, str]:
         str(path.relative_to(ROOT)): path.read_text(encoding="utf-8")
         for path in sorted((ROOT / "docs").rglob("*.md"))
     }
-    loaded = course.load(settings())
+    loaded = course.load(course_settings(ROOT))
     for page in loaded.pages:
         if isinstance(page.content, str) and not page.path.startswith(f"{TRAINER_DIR}/"):
             texts[page.path] = page.content
