@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from generator import course
+
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).parent / "mkdocs"
 CONTENT = ("docs", "overrides", "quizzes", "cases", "forms", "figures", "mkdocs.yml")
@@ -25,6 +27,21 @@ def run_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]
         capture_output=True,
         text=True,
         timeout=600,
+    )
+
+
+def course_settings(project: Path) -> course.Settings:
+    """The settings ``mkdocs.yml`` gives the course plugin, for the course in ``project``."""
+    return course.Settings(
+        root=project,
+        docs_dir=project / "docs",
+        chapters_dir="chapters",
+        glossary="includes/abbreviations.md",
+        search_synonyms="includes/search-synonyms.txt",
+        search_terms="includes/search-terms.txt",
+        project=project,
+        site_name="客户管理实务",
+        organisation="",
     )
 
 

@@ -9,20 +9,7 @@ import pytest
 
 from generator import course
 from generator.errors import ContentError
-
-
-def settings(project: Path) -> course.Settings:
-    return course.Settings(
-        root=project,
-        docs_dir=project / "docs",
-        chapters_dir="chapters",
-        glossary="includes/abbreviations.md",
-        search_synonyms="includes/search-synonyms.txt",
-        search_terms="includes/search-terms.txt",
-        project=project,
-        site_name="客户管理实务",
-        organisation="",
-    )
+from tests.conftest import course_settings as settings
 
 
 def not_loaded(settings: course.Settings) -> course.Course:
