@@ -424,7 +424,11 @@ def _write_figure(project: Path, name: str, body: str) -> Path:
         ("contact-intervals", ("  - days: 365\n", "  - days: .nan\n"), "finite number"),
         ("contact-intervals", ("  - days: 365\n", "  - days: 1e999\n"), "finite number"),
         ("contact-intervals", ("  - days: 1\n", "  - days: 0.3\n"), "greater than or equal to 1"),
-        ("sowing-harvest", ("    value: 100\n", f"    value: {'9' * 5000}\n"), f"more than {MAX_NUMBER_LENGTH} characters"),
+        (
+            "sowing-harvest",
+            ("    value: 100\n", f"    value: {'9' * 5000}\n"),
+            f"more than {MAX_NUMBER_LENGTH} characters",
+        ),
         ("sowing-harvest", ("    value: 50\n", "    value: 0\n"), "only the last stage may be 0"),
         ("sowing-harvest", ("  rate_percent: 5\n", "  rate_percent: .nan\n"), "finite number"),
     ],
