@@ -43,6 +43,9 @@ KEPT_MARKS = frozenset("-.%/+")
 """Punctuation that changes what an option says (A- and A, 4.5 and 45, 30% and 30)."""
 NEGATIONS = frozenset("不没未无非别勿否")
 """Characters that turn a statement around: options differing in one are not alike."""
+QUANTITIES = frozenset("零一二三四五六七八九十百千万两半双单多少每年季月周日天时分秒")
+"""Chinese numerals, quantities and time units: 月志 and 半月志, 一周 and 两周 are
+deliberate pairs, like 24 and 48."""
 CATCH_ALL = re.compile(
     r"^(以上|上述|前面|两者|三者|两项|三项|四项)(各项|选项|说法|做法|答案|几项)?"
     r"(都|均|全|全都|皆|全部)(对|不对|是|不是|正确|不正确|错|错误|可以|不可以|非)"
@@ -196,7 +199,8 @@ def _per_question(item: Item, thresholds: Thresholds) -> Iterator[Finding]:
 
 def _look_alike(a: str, b: str, similarity: float) -> bool:
     """Whether two normalised options are nearly the same text, differing in
-    nothing that changes the meaning: a number, a letter or a negation makes
+    nothing that changes the meaning: a number (digits, Chinese numerals, quantities
+    and time units), a letter or a negation makes
     them a deliberate pair (24 小时 or 48 小时, 应该 or 不应该), not a duplicate."""
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     if matcher.ratio() < similarity:
@@ -204,7 +208,10 @@ def _look_alike(a: str, b: str, similarity: float) -> bool:
     changed = "".join(
         a[i1:i2] + b[j1:j2] for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"
     )
-    return not any(c.isdigit() or (c.isascii() and c.isalpha()) or c in NEGATIONS for c in changed)
+    return not any(
+        c.isdigit() or (c.isascii() and c.isalpha()) or c in NEGATIONS or c in QUANTITIES
+        for c in changed
+    )
 
 
 def _pairs(texts: list[tuple[Location, str]]) -> Iterator[tuple[tuple[Location, str], ...]]:
