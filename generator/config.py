@@ -37,6 +37,10 @@ class CourseConfig(Config):
     organisation = opt.Type(str, default="")
     """The company name printed at the head of every form; blank 单位 line when unset."""
 
+    version = opt.Type(str, default="")
+    """The course version on the handbook's cover (e.g. ``V1.0``); unset: the project's
+    ``git describe --tags``, or none."""
+
     def validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
         """MkDocs' checks, with a suggestion for every misspelt option name."""
         failed, warnings = super().validate()

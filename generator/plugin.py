@@ -177,6 +177,14 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         site_name, chapters_dir = config.site_name, self.config.chapters_dir
         exercises = self.config.handbook_exercises
         part_chapters = self.config.handbook_part_chapters
+        try:
+            cover = handbook.Cover(
+                self.config.organisation,
+                handbook.course_version(self.config.version, self.project),
+                handbook.build_date(),
+            )
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
 
         course_cache = self._cache_folder(self.config.course_cache)
         key = key_of(
@@ -184,6 +192,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             site_name,
             chapters_dir,
             f"{exercises} {part_chapters}",
+            repr(cover),
             *(f"{chapter}\0{html}" for chapter, html in sorted(chapter_html.items())),
         )
 
@@ -200,6 +209,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                     site_name,
                     exercises=exercises,
                     part_chapters=part_chapters,
+                    cover=cover,
                 ),
             )
 

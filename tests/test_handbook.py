@@ -225,9 +225,9 @@ def test_a_handbook_made_in_parts_is_the_same_book(
         shutil.copytree(ROOT / ".cache" / "pdf", project / ".cache" / "pdf")
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    assert "\n  - course\n" in text
+    assert "\n  - course:\n" in text
     config.write_text(
-        text.replace("\n  - course\n", "\n  - course:\n      handbook_part_chapters: 4\n"),
+        text.replace("\n  - course:\n", "\n  - course:\n      handbook_part_chapters: 4\n"),
         encoding="utf-8",
     )
     result = run_build(project, project / "site")
