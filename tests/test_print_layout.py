@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import itertools
 import re
 from functools import cache
 from pathlib import Path
@@ -87,9 +88,7 @@ def test_cover_names_organisation_version_and_date() -> None:
 def test_the_courses_cover_has_its_version_and_build_date(site: Path) -> None:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     plugins = yaml.safe_load(config)["plugins"]
-    version = next(p["course"] for p in plugins if isinstance(p, dict) and "course" in p)[
-        "version"
-    ]
+    version = next(p["course"] for p in plugins if isinstance(p, dict) and "course" in p)["version"]
     first = PdfReader(site / handbook.HANDBOOK_PDF).pages[0].extract_text()
     assert f"课程版本：{version}" in first
     # The build ran with this process's environment: SOURCE_DATE_EPOCH under make.
@@ -137,7 +136,7 @@ def contents_counts(sections: int) -> list[int]:
     pages = {"ch01": f"<h1>第1章 测试</h1>{body}", "ch02": '<h1>第2章</h1><h2 id="s">2.1 节</h2>'}
     catalog = Catalog(Path("."), chapters={"ch01": "第1章 测试", "ch02": "第2章 测试"})
     book = handbook.jobs(pages, catalog, "chapters", "课程", part_chapters=1)[0]
-    front = render_pdf(PdfJob("front.pdf", book.parts[0], stylesheets=book.stylesheets, forms=False))
+    front = render_pdf(PdfJob("f.pdf", book.parts[0], stylesheets=book.stylesheets, forms=False))
     return [sum(1 for line in text.splitlines() if "..." in line) for text in pdf_text(front)[1:]]
 
 
@@ -304,6 +303,6 @@ def test_observer_checklist_rows_are_at_least_the_handwriting_minimum(
     header, end = text_top_mm(page, "检查项"), text_top_mm(page, "评分表")
     rules = [y for y in rules_mm(page) if header - 3 < y < end]
     # The first rule above the header text, the next below it; then one per row.
-    rows = [b - a for a, b in zip(rules[1:], rules[2:], strict=False)]
+    rows = [b - a for a, b in itertools.pairwise(rules[1:])]
     assert len(rows) == len(items("cases")[case_id]["observer_checklist"])
     assert min(rows) >= HANDWRITTEN_ROW_MM, [round(row, 2) for row in rows]
