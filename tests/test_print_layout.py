@@ -26,6 +26,7 @@ from generator.models.form import HANDWRITTEN_ROW_MM
 from generator.pdf import PdfJob, render_pdf
 from tests.conftest import ROOT
 from tests.content import items
+from tests.test_course_cache import settings
 from tests.test_handbook import fake_catalog, outline
 
 ENTRY = re.compile(r"^(.+?)\s*\.{3,}\s*(\d+)$")
@@ -227,18 +228,7 @@ def assert_rows_kept_together(pdf: Path, html: str) -> int:
 @pytest.fixture(scope="module")
 def print_jobs() -> list[PdfJob]:
     """The course's print HTML for forms, cases and answer keys, as the build makes it."""
-    settings = course.Settings(
-        root=ROOT,
-        docs_dir=ROOT / "docs",
-        chapters_dir="chapters",
-        glossary="includes/abbreviations.md",
-        search_synonyms="includes/search-synonyms.txt",
-        search_terms="includes/search-terms.txt",
-        project=ROOT,
-        site_name="客户管理实务",
-        organisation="",
-    )
-    return course.load_cached(settings, None)[0].jobs
+    return course.load_cached(settings(ROOT), None)[0].jobs
 
 
 def test_no_table_row_is_cut_off_in_the_chapter_pdfs_and_the_handbook(site: Path) -> None:
