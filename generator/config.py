@@ -93,6 +93,10 @@ class CourseConfig(Config):
     item_check = opt.SubConfig(ItemCheckConfig)
     """Shares the quiz item check allows (see ``generator/item_check.py``)."""
 
+    version = opt.Type(str, default="")
+    """The course version on the handbook's cover (e.g. ``V1.0``); unset: the project's
+    ``git describe --tags``, or none."""
+
     def validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
         """MkDocs' checks, with a suggestion for every misspelt option name."""
         failed, warnings = super().validate()

@@ -15,10 +15,15 @@ that page; nothing here turns text into markup.
 from __future__ import annotations
 
 import copy
+import datetime
+import os
 import re
+import subprocess
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from generator import htmltree
 from generator.catalog import Catalog
@@ -32,11 +37,60 @@ RESOURCES_ID = "course-resources"
 
 WIDE_TABLE = 6
 """Tables with at least this many columns are set in smaller type."""
-LANDSCAPE_TABLE = 9
-"""Tables with at least this many columns get a landscape page of their own."""
+SMALL_TYPE_MM = 7.5 * 25.4 / 72
+"""The em of that smaller type (7.5pt, ``table.print-wide`` in handbook.css)."""
+TEXT_WIDTH_MM = 210 - 2 * 16
+"""Width of a portrait page's text (A4 less handbook.css's 16 mm margins)."""
+CELL_SPACE_MM = 2 * 1 + 0.2
+"""What a cell adds to its text: ``table.print-wide`` padding and a border."""
+NARROWEST_CJK = 4
+"""A column holding Chinese text is at least this many characters wide (fewer
+reads as a vertical strip of single characters)."""
+LATIN_EM = 0.6
+"""Width of a Latin letter, digit or sign in em: a little more than Noto Sans
+CJK SC's proportional Latin glyphs, so the estimate errs towards landscape."""
 
 _DROPPED_TAGS = {"script", "style", "link", "iframe", "object", "embed"}
 _EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Cover:
+    """What a company's copy names on its cover: who issues it, which version, when."""
+
+    organisation: str = ""
+    version: str = ""
+    date: datetime.date | None = None
+
+
+def build_date(environ: Mapping[str, str] = os.environ) -> datetime.date:
+    """The date a build prints: ``SOURCE_DATE_EPOCH`` (seconds, read as UTC) when set,
+    so a rebuild of the same sources is byte-identical; otherwise today."""
+    value = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return datetime.datetime.now(datetime.UTC).date()
+    if not value.isdigit():
+        raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {value!r}")
+    return datetime.datetime.fromtimestamp(int(value), datetime.UTC).date()
+
+
+def course_version(option: str, project: Path) -> str:
+    """The version on the cover: the ``version`` option, else ``git describe --tags``
+    of the project (the same for every clone of a commit); empty without either."""
+    if option:
+        return option
+    try:
+        found = subprocess.run(
+            ["git", "describe", "--tags"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return found.stdout.strip() if found.returncode == 0 else ""
 
 
 @dataclass(frozen=True)
@@ -73,12 +127,14 @@ def jobs(
     *,
     exercises: bool = True,
     part_chapters: int = 0,
+    cover: Cover = Cover(),
 ) -> list[PdfJob]:
     """The handbook and each chapter's PDF from the chapters' rendered HTML.
 
     ``pages`` maps a chapter id to its page body as the site renders it;
     chapters without one are left out. ``exercises`` prints each chapter's
-    quiz questions after it, without answers. A course of more than
+    quiz questions after it, without answers; ``cover`` is what the handbook's
+    cover says besides the course title. A course of more than
     ``part_chapters`` chapters (0: no limit) has its handbook laid out in parts
     of that many chapters, so rendering it needs bounded memory.
     """
@@ -99,7 +155,13 @@ def jobs(
 
     # Last: assembling moves the chapters' elements into the handbook.
     def book(part: list[Chapter], *, front: bool, back: bool, page_refs: bool = False) -> str:
-        frame = {"front": front, "back": back, "contents": chapters, "page_refs": page_refs}
+        frame = {
+            "front": front,
+            "back": back,
+            "contents": chapters,
+            "page_refs": page_refs,
+            "cover": cover,
+        }
         return _assemble("handbook/handbook.html.j2", part, catalog, course_title, exercises, frame)
 
     if 0 < part_chapters < len(chapters):
@@ -139,12 +201,15 @@ def _assemble(
     exercises: bool,
     frame_options: Mapping[str, object] | None = None,
 ) -> str:
-    """Render the frame, then move each chapter's elements into its slot."""
+    """Render the frame, then move each chapter's elements into its slot.
+
+    Every chapter's quizzes are given, as the contents list the exercises of
+    chapters laid out in other parts too."""
     quizzes = {
-        chapter.id: [
-            item for item in catalog.linked_to(chapter.id) if item.kind.folder == "quizzes"
+        chapter_id: [
+            item for item in catalog.linked_to(chapter_id) if item.kind.folder == "quizzes"
         ]
-        for chapter in chapters
+        for chapter_id in catalog.chapters
     }
     frame = (
         environment()
@@ -269,23 +334,46 @@ def _unfold_tabs(body: ET.Element) -> None:
 
 
 def _mark_wide_tables(body: ET.Element) -> None:
-    """Smaller type for wide tables; the widest get a landscape page."""
+    """Smaller type for wide tables; a landscape page only for those that cannot fit
+    the portrait page's width even in that type."""
     for parent, table in [(p, c) for p, c in _child_pairs(body) if c.tag == "table"]:
-        row = next(table.iter("tr"), None)
-        columns = (
-            sum(int(cell.get("colspan", "1")) for cell in row if cell.tag in {"th", "td"})
-            if row is not None
-            else 0
-        )
-        if columns >= WIDE_TABLE:
-            table.set("class", " ".join([*_classes(table), "print-wide"]))
-        if columns >= LANDSCAPE_TABLE:
+        rows = [[cell for cell in row if cell.tag in {"th", "td"}] for row in table.iter("tr")]
+        columns = sum(int(cell.get("colspan", "1")) for cell in rows[0]) if rows else 0
+        if columns < WIDE_TABLE:
+            continue
+        table.set("class", " ".join([*_classes(table), "print-wide"]))
+        if _narrowest_mm(rows) > TEXT_WIDTH_MM:
             index = list(parent).index(table)
             wrapper = ET.Element("div", {"class": "print-landscape"})
             wrapper.tail, table.tail = table.tail, None
             parent.remove(table)
             wrapper.append(table)
             parent.insert(index, wrapper)
+
+
+def _narrowest_mm(rows: list[list[ET.Element]]) -> float:
+    """An estimate of the narrowest a table can be set in small type: each column as
+    wide as its longest run that cannot break (a number, a Latin word) or
+    ``NARROWEST_CJK`` characters of Chinese, plus the cells' padding. Cells
+    spanning columns are left out; they fit in the columns they span."""
+    widths: dict[int, float] = {}
+    for row in rows:
+        column = 0
+        for cell in row:
+            span = int(cell.get("colspan", "1"))
+            if span == 1:
+                widths[column] = max(widths.get(column, 0.0), _cell_em(_text(cell)))
+            column += span
+    return sum(em * SMALL_TYPE_MM + CELL_SPACE_MM for em in widths.values())
+
+
+def _cell_em(text: str) -> float:
+    """The narrowest a cell's text can be set, in em: Chinese (wide) characters may
+    break anywhere, other runs without spaces only as a whole."""
+    wide = [unicodedata.east_asian_width(char) in {"W", "F"} for char in text]
+    narrow = "".join(" " if is_wide else char for char, is_wide in zip(text, wide, strict=True))
+    latin = max((len(run) * LATIN_EM for run in narrow.split()), default=0.0)
+    return max(latin, float(min(sum(wide), NARROWEST_CJK)))
 
 
 def _child_pairs(root: ET.Element) -> Iterable[tuple[ET.Element, ET.Element]]:

@@ -57,6 +57,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.synonyms: dict[str, str] = {}
         self.course_key = ""
         """Hash of everything the course was loaded from."""
+        self.cover = handbook.Cover()
         self.settings: course.Settings | None = None
         self.warmed = False
         """Under ``serve``: whether the session's caches in memory were filled."""
@@ -72,6 +73,14 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Path(config.config_file_path).parent.resolve()
+        try:
+            self.cover = handbook.Cover(
+                self.config.organisation,
+                handbook.course_version(self.config.version, self.project),
+                handbook.build_date(),
+            )
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
         glyphs.prefetch()
         docs_dir = Path(config.docs_dir)
         settings = course.Settings(
@@ -195,6 +204,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         site_name, chapters_dir = config.site_name, self.config.chapters_dir
         exercises = self.config.handbook_exercises
         part_chapters = self.config.handbook_part_chapters
+        cover = self.cover
 
         course_cache = self._cache_folder(self.config.course_cache)
         key = key_of(
@@ -202,6 +212,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             site_name,
             chapters_dir,
             f"{exercises} {part_chapters}",
+            repr(cover),
             *(f"{chapter}\0{html}" for chapter, html in sorted(chapter_html.items())),
         )
 
@@ -218,6 +229,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                     site_name,
                     exercises=exercises,
                     part_chapters=part_chapters,
+                    cover=cover,
                 ),
             )
 

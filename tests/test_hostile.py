@@ -80,7 +80,8 @@ def patch_config(**plugin: str) -> Callable[[Path], None]:
         path = project / "mkdocs.yml"
         text = path.read_text(encoding="utf-8")
         options = "".join(f"\n      {key}: {value}" for key, value in plugin.items())
-        path.write_text(text.replace("  - course\n", f"  - course:{options}\n"), encoding="utf-8")
+        text = re.sub(r"^  - course:?\n", f"  - course:{options}\n", text, flags=re.MULTILINE)
+        path.write_text(text, encoding="utf-8")
 
     return make
 
