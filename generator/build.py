@@ -136,10 +136,10 @@ def pdf_jobs(catalog: Catalog, course_title: str, organisation: str = "") -> Ite
                 )
                 path = document.path(kind.folder, item.id)
                 where = origin or SourceError(item.source.path, 1, "")
-                yield PdfJob(path, html, max_pages=limit, origin=where)
+                yield PdfJob(path, html, max_pages=limit, origin=where, base_dir=kind.folder)
         for document in kind.course_documents:
             html = render_course_print_html(kind, document.template, catalog, course_title)
-            yield PdfJob(document.path(kind.folder, COURSE), html)
+            yield PdfJob(document.path(kind.folder, COURSE), html, base_dir=kind.folder)
 
 
 def assets() -> Iterator[Output]:

@@ -23,6 +23,8 @@ from generator.validation import validate
 ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 HEADING = re.compile(r"^#\s+(.+?)\s*$", re.MULTILINE)
 ANY_HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+UNDERLINE = re.compile(r"^ {0,3}(=+|-+)\s*$")
+"""A setext heading's underline (``===`` or ``---`` under a line of text)."""
 FENCE = re.compile(r"^ {0,3}(```|~~~)")
 MAX_HEADINGS = 150
 """The most headings a chapter may have (the longest has 19): every heading adds
@@ -149,15 +151,25 @@ def too_many_headings(text: str, display: str) -> Iterator[SourceError]:
     counted), for a chapter or any other page."""
     count = 0
     fenced = False
+    previous = ""
     for number, line in enumerate(text.splitlines(), start=1):
         if FENCE.match(line):
             fenced = not fenced
-        elif not fenced and ANY_HEADING.match(line):
+        elif not fenced and _is_heading(line, previous):
             count += 1
             if count > MAX_HEADINGS:
                 message = f"more than {MAX_HEADINGS} headings in one page; split it up"
                 yield SourceError(display, number, message)
                 return
+        previous = "" if fenced else line
+
+
+def _is_heading(line: str, previous: str) -> bool:
+    """An ATX heading, or the underline of a setext one (a ``---`` under a blank
+    line is a rule, not a heading)."""
+    if ANY_HEADING.match(line):
+        return True
+    return bool(UNDERLINE.match(line) and previous.strip() and not ANY_HEADING.match(previous))
 
 
 def _broken_references(catalog: Catalog, invalid: set[tuple[str, str]]) -> Iterator[SourceError]:

@@ -10,6 +10,13 @@ from pathlib import Path
 from generator.errors import ContentError, SourceError, excerpt
 from generator.sources import read_text
 
+MAX_TERM = 40
+"""Characters of a term (the longest has 10): terms are matched in every page."""
+MAX_DEFINITION = 300
+"""Characters of a definition (the longest has 104): it is a tooltip, not a section."""
+MAX_TERMS = 1000
+"""Terms in the glossary (the course has 44): each is looked for in every page."""
+
 ENTRY = re.compile(r"^\*\[(?P<term>[^\]]+)\]:\s*(?P<definition>\S.*?)\s*$")
 
 
@@ -36,6 +43,14 @@ def load_glossary(path: Path, display: str) -> list[Term]:
             )
             continue
         term = match["term"].strip()
+        too_long = _too_long(term, match["definition"])
+        if too_long:
+            errors.append(SourceError(display, number, too_long))
+            continue
+        if len(terms) == MAX_TERMS:
+            message = f"more than {MAX_TERMS} terms; the glossary is for the course's own terms"
+            errors.append(SourceError(display, number, message))
+            break
         if term in seen:
             errors.append(
                 SourceError(display, number, f"'{term}' is already defined on line {seen[term]}")
@@ -46,3 +61,11 @@ def load_glossary(path: Path, display: str) -> list[Term]:
     if errors:
         raise ContentError(errors)
     return terms
+
+
+def _too_long(term: str, definition: str) -> str | None:
+    if len(term) > MAX_TERM:
+        return f"the term '{excerpt(term)}' is longer than {MAX_TERM} characters"
+    if len(definition) > MAX_DEFINITION:
+        return f"the definition of '{excerpt(term)}' is longer than {MAX_DEFINITION} characters"
+    return None

@@ -146,6 +146,7 @@ def jobs(
     handouts = [
         _job(
             chapter_pdf(chapters_dir, chapter.id),
+            chapters_dir,
             _assemble(
                 "handbook/chapter.html.j2", [_alone(chapter)], catalog, course_title, exercises
             ),
@@ -171,9 +172,16 @@ def jobs(
             *(book(group, front=False, back=False) for group in groups),
             book([], front=False, back=True),
         )
-        handbook = PdfJob(HANDBOOK_PDF, "", stylesheets=STYLESHEETS, forms=False, parts=parts)
+        handbook = PdfJob(
+            HANDBOOK_PDF,
+            "",
+            stylesheets=STYLESHEETS,
+            forms=False,
+            parts=parts,
+            base_dir=chapters_dir,
+        )
     else:
-        handbook = _job(HANDBOOK_PDF, book(chapters, front=True, back=True))
+        handbook = _job(HANDBOOK_PDF, chapters_dir, book(chapters, front=True, back=True))
     return [handbook, *handouts]
 
 
@@ -188,9 +196,10 @@ def _alone(chapter: Chapter) -> Chapter:
     return Chapter(chapter.id, chapter.title, chapter.sections, body)
 
 
-def _job(path: str, html: str) -> PdfJob:
-    """Handbooks are read, not filled in: no form fields."""
-    return PdfJob(path, html, stylesheets=STYLESHEETS, forms=False)
+def _job(path: str, chapters_dir: str, html: str) -> PdfJob:
+    """Handbooks are read, not filled in: no form fields. Their relative URLs are
+    the chapter pages'."""
+    return PdfJob(path, html, stylesheets=STYLESHEETS, forms=False, base_dir=chapters_dir)
 
 
 def _assemble(

@@ -15,11 +15,13 @@ asks for one and no file identifier unless told to, and nothing here adds any.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
 import multiprocessing
 import os
+import posixpath
 import queue
 import shutil
 import subprocess
@@ -36,7 +38,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from generator import pdf_fields, pdf_parts
+from generator import pdf_fields, pdf_parts, site_files
 from generator.cache_files import key_of, write_atomic
 from generator.errors import ContentError, SourceError
 
@@ -49,6 +51,7 @@ role cards and observer sheets, in cascade order."""
 FONT_FAMILY = "Noto Sans CJK SC"
 """The one family every print stylesheet uses; its files are part of the cache key."""
 
+REFUSED = "PDFs hold data: URLs and the generator's own files only"
 CACHE_FORMAT = "1"
 """Bump to drop every cached PDF when the cache layout changes."""
 
@@ -70,6 +73,9 @@ class PdfJob:
     parts: tuple[str, ...] = ()
     """A long document as consecutive whole HTML documents (``html`` unused), laid
     out one at a time and joined (see ``pdf_parts``). Read-only: no form fields."""
+    base_dir: str | None = None
+    """The site folder the print HTML's relative URLs are written from (author text
+    is written for the learner page); by default the PDF's own folder."""
 
     def __post_init__(self) -> None:
         if self.parts and self.forms:
@@ -92,6 +98,36 @@ class Rendered:
 
     pdf: PdfData
     pages: int
+    refused: tuple[str, ...] = ()
+    """URLs the print HTML asked for that the fetcher refused: an error, never cached."""
+
+
+def with_site_images(
+    jobs: Sequence[PdfJob], published: site_files.Published, sources: dict[str, str]
+) -> list[PdfJob]:
+    """The jobs with every image the print HTML names taken from the site (as the
+    page shows it) and inlined, so the renderer never resolves a path; ContentError
+    at the line of ``sources`` (source texts by path) that names a refused one."""
+    errors: list[SourceError] = []
+    done: list[PdfJob] = []
+    for job in jobs:
+        base = job.base_dir if job.base_dir is not None else posixpath.dirname(job.path)
+        origin = job.origin or SourceError(job.path, 1, "")
+        text = sources.get(origin.path, "")
+        html, refused = site_files.embed_images(job.html, base, published)
+        parts = []
+        for part in job.parts:
+            part_html, part_refused = site_files.embed_images(part, base, published)
+            parts.append(part_html)
+            refused += part_refused
+        errors += [
+            SourceError(origin.path, site_files.line_of(text, url) if text else origin.line, why)
+            for url, why in refused
+        ]
+        done.append(dataclasses.replace(job, html=html, parts=tuple(parts)))
+    if errors:
+        raise ContentError(errors)
+    return done
 
 
 def read(data: PdfData) -> bytes:
@@ -125,6 +161,10 @@ def packaged_file(url: str) -> Path | None:
     return target if target.is_relative_to(package) and target.is_file() else None
 
 
+_REFUSED: list[str] = []
+"""URLs refused while this process lays out its current PDF."""
+
+
 @cache
 def _local_fetcher() -> Any:
     """A fetcher for packaged files and data: URLs only: print HTML never reaches
@@ -137,6 +177,8 @@ def _local_fetcher() -> Any:
                 return super().fetch(url, headers)
             target = packaged_file(url)
             if target is None:
+                # WeasyPrint only logs a failed fetch; the render reports it as an error.
+                _REFUSED.append(url[:80])
                 raise ValueError(f"refusing to fetch {url[:80]} for a PDF")
             return super().fetch(target.as_uri(), headers)
 
@@ -160,14 +202,16 @@ def _render(job: PdfJob) -> Rendered:
 
     A module-level function of a picklable job, so worker processes can run it.
     """
+    _REFUSED.clear()
     if job.parts:
         pdf, pages = pdf_parts.render(
             job.parts, lambda html, css: _layout(html, job.stylesheets, False, css)
         )
-        return Rendered(pdf, pages)
+        return Rendered(pdf, pages, tuple(_REFUSED))
     document = _layout(job.html, job.stylesheets, job.forms)
     pdf = document.write_pdf(pdf_forms=job.forms)
-    return Rendered(pdf_fields.finish(pdf) if job.forms else pdf, len(document.pages))
+    finished = pdf_fields.finish(pdf) if job.forms else pdf
+    return Rendered(finished, len(document.pages), tuple(_REFUSED))
 
 
 def render_pdf(job: PdfJob) -> bytes:
@@ -178,10 +222,15 @@ def render_pdf(job: PdfJob) -> bytes:
 
 
 def _check_pages(results: Sequence[tuple[PdfJob, Rendered]]) -> None:
+    """Page limits, and any file the print HTML asked for outside the package."""
     errors = []
     for job, rendered in results:
+        origin = job.origin or SourceError(job.path, 1, "")
+        errors += [
+            SourceError(origin.path, origin.line, f"{job.path} would load {url}: {REFUSED}")
+            for url in rendered.refused
+        ]
         if job.max_pages is not None and rendered.pages > job.max_pages:
-            origin = job.origin or SourceError(job.path, 1, "")
             message = (
                 f"{job.path} has {rendered.pages} pages, more than the {job.max_pages} declared"
             )
@@ -320,7 +369,9 @@ def render_all(
     )
     for done, (index, rendered) in enumerate(rendered_now, start=1):
         log.info("PDF %d/%d %s", done, len(misses), jobs[index].path)
-        results[index] = cache.put(keys[index], rendered, jobs[index].path) if cache else rendered
+        if cache is not None and not rendered.refused:
+            rendered = cache.put(keys[index], rendered, jobs[index].path)
+        results[index] = rendered
     ordered = [(job, results[index]) for index, job in enumerate(jobs)]
     _check_pages(ordered)
     return [(job, rendered.pdf) for job, rendered in ordered]

@@ -23,7 +23,18 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator import build, course, figures, glyphs, handbook, pdf, scorm, search, segments
+from generator import (
+    build,
+    course,
+    figures,
+    glyphs,
+    handbook,
+    pdf,
+    scorm,
+    search,
+    segments,
+    site_files,
+)
 from generator.cache_files import key_of, write_atomic
 from generator.catalog import Catalog
 from generator.config import CourseConfig
@@ -195,7 +206,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         env.bytecode_cache = FileSystemBytecodeCache()
         # First, so that a bad file reference fails the build before PDFs are rendered.
         assert self.scorm_file is not None
-        package = self._scorm_package(config, files)
+        published = self._published(files)
+        package = self._scorm_package(config, files, published)
         files.remove(self.scorm_file)
         files.append(File.generated(config, scorm.PACKAGE_PATH, content=package))
         catalog, chapter_html, static_jobs = self.catalog, dict(self.chapter_html), self.jobs
@@ -216,9 +228,16 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             *(f"{chapter}\0{html}" for chapter, html in sorted(chapter_html.items())),
         )
 
+        sources = {
+            item.source.path: item.source.text
+            for kind in CONTENT_TYPES
+            for item in catalog.of(kind.folder)
+        }
+
         def all_jobs() -> list[pdf.PdfJob]:
-            """The handbook's print HTML takes a while: it is kept for unchanged chapters."""
-            return static_jobs + course.remembered(
+            """The handbook's print HTML takes a while: it is kept for unchanged chapters.
+            Images come from the site's files, as the pages show them."""
+            handbook_jobs = course.remembered(
                 course_cache,
                 "handbook",
                 key,
@@ -232,6 +251,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                     cover=cover,
                 ),
             )
+            return pdf.with_site_images([*static_jobs, *handbook_jobs], published, sources)
 
         if self.serving and self.published.keys() >= self.pdf_files.keys():
             made = {path: self.published[path] for path in self.pdf_files}
@@ -256,16 +276,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             files.remove(unused)
         return env
 
-    def _scorm_package(self, config: MkDocsConfig, files: Files) -> bytes:
-        """The SCORM package, cut from the pages' HTML and the files the site publishes."""
-        assert self.catalog is not None
-        contents = {f.dest_uri: f.page.content or "" for f in files.documentation_pages() if f.page}
-        pages = scorm.quiz_pages(self.catalog, contents)
-        for chapter, (path, text) in self.chapter_sources.items():
-            html = self.chapter_html[chapter]
-            pages[f"{self.config.chapters_dir}/{chapter}.html"] = scorm.PageSource(html, path, text)
-        published = {
-            f.dest_uri: scorm.SiteFile(
+    def _published(self, files: Files) -> site_files.Published:
+        """Every file the site publishes, the one source of the files exports hold."""
+        return {
+            f.dest_uri: site_files.SiteFile(
                 lambda f=f: f.content_bytes,  # type: ignore[misc]
                 Path(f.abs_src_path) if f.abs_src_path else None,
                 Path(f.src_dir) if f.src_dir else None,
@@ -275,15 +289,26 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             and f.dest_uri not in self.pdf_files
             and f is not self.scorm_file
         }
+
+    def _scorm_package(
+        self, config: MkDocsConfig, files: Files, published: site_files.Published
+    ) -> bytes:
+        """The SCORM package, cut from the pages' HTML and the files the site publishes."""
+        assert self.catalog is not None
+        contents = {f.dest_uri: f.page.content or "" for f in files.documentation_pages() if f.page}
+        pages = scorm.quiz_pages(self.catalog, contents)
+        for chapter, (path, text) in self.chapter_sources.items():
+            html = self.chapter_html[chapter]
+            pages[f"{self.config.chapters_dir}/{chapter}.html"] = scorm.PageSource(html, path, text)
         theme = sorted(p for p in published if scorm.THEME_STYLESHEETS.fullmatch(p))
         stylesheets = [*theme, *(str(css) for css in config.extra_css)]
         try:
             package = scorm.collect(
                 pages, published, self.catalog, self.config.chapters_dir, stylesheets
             )
+            return scorm.write_package(package, config.site_name)
         except ContentError as exc:
             raise PluginError(str(exc)) from None
-        return scorm.write_package(package, config.site_name)
 
     def _publish(
         self,

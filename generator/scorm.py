@@ -6,12 +6,11 @@ site's pages use, the quiz script and ``scorm.js`` (which reports to the LMS).
 Links to other pages of the site are turned into plain text, since the package
 holds only these pages; nothing is loaded from elsewhere.
 
-Every file the package takes in is named by a URL in a page or stylesheet, and
-enters through ``site_path``: the URL is read as a browser reads it, decoded and
-normalised against its page, and must then be a file the site itself publishes;
-anything else (a path from the server's root, ``..`` out of the site, another
-host, a file that is not there) is an error at the line that names it. So entry
-names are always relative and free of ``..``.
+Every file the package takes in is named by a URL in a page (an attribute that
+loads, or ``url()`` in an inline style) or a stylesheet, and enters through
+``site_files.site_path``; a refused URL is an error at the line that names it.
+So entry names are always relative and free of ``..``, and the manifest is
+parsed back before it is packed.
 """
 
 from __future__ import annotations
@@ -22,19 +21,19 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib.resources import files
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
 
 from generator import htmltree
 from generator.catalog import Catalog
 from generator.content_types import TRAINER_DIR
-from generator.errors import ContentError, SourceError, excerpt
+from generator.errors import ContentError, SourceError
 from generator.pages import environment
+from generator.site_files import Published, Refused, line_of, site_path
 from generator.text import browser_url
 
 PACKAGE_PATH = f"{TRAINER_DIR}/lms/course-scorm12.zip"
@@ -50,22 +49,6 @@ THEME_STYLESHEETS = re.compile(r"assets/stylesheets/(main|palette)\.[0-9a-f]+\.m
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 _LOADS = ("src", "poster", "data")
 """Attributes whose URL the browser loads by itself (``href`` only on ``<link>``)."""
-
-
-@dataclass(frozen=True)
-class SiteFile:
-    """A file the site publishes: how to read it and, for a file copied from a
-    folder (the docs or the theme), that file and folder, so a link leading out of
-    the folder is refused rather than packed."""
-
-    read: Callable[[], bytes]
-    source: Path | None = None
-    folder: Path | None = None
-
-    def inside(self) -> bool:
-        if self.source is None or self.folder is None:
-            return True
-        return self.source.resolve().is_relative_to(self.folder.resolve())
 
 
 @dataclass(frozen=True)
@@ -100,52 +83,10 @@ class Package:
     """Shared files by their path in the package (the same as in the site)."""
 
 
-class _Refused(Exception):
-    """A URL that names no file of the site; the message says why."""
-
-
-def site_path(page_dir: str, url: str, published: dict[str, SiteFile]) -> str | None:
-    """The published file ``url`` (found in a page or stylesheet of ``page_dir``)
-    names, normalised; None for an anchor or a ``data:`` URL. _Refused otherwise."""
-    url = browser_url(html_lib.unescape(url))
-    parts = urlsplit(url)
-    if not parts.path and not parts.scheme and not parts.netloc:
-        return None
-    if parts.scheme.lower() == "data":
-        return None
-    if parts.scheme or parts.netloc:
-        message = "is on another host; the package loads nothing from elsewhere"
-        raise _Refused(f"'{excerpt(url)}' {message}")
-    path = unquote(parts.path)
-    if path.startswith("/"):
-        raise _Refused(f"'{excerpt(url)}' is a path from the server's root; link files relatively")
-    target = posixpath.normpath(posixpath.join(page_dir, path))
-    if target == ".." or target.startswith("../") or "\0" in target:
-        raise _Refused(f"'{excerpt(url)}' leads out of the site")
-    found = published.get(target)
-    if found is None:
-        raise _Refused(f"'{excerpt(url)}' is no file the site publishes")
-    if not found.inside():
-        raise _Refused(f"'{excerpt(url)}' is a link to a file outside the site's folders")
-    return target
-
-
-def _line_of(text: str, url: str) -> int:
-    """The first line of ``text`` that names ``url`` (as written, HTML-escaped, or
-    with the backslashes a double-quoted YAML string doubles)."""
-    plain = html_lib.unescape(url)
-    candidates = (url, plain, html_lib.escape(plain, quote=False), plain.replace("\\", "\\\\"))
-    for candidate in candidates:
-        at = text.find(candidate)
-        if at >= 0:
-            return text.count("\n", 0, at) + 1
-    return 1
-
-
 class _Collector:
     """Gathers the files a package needs and every problem, with its place."""
 
-    def __init__(self, published: dict[str, SiteFile]) -> None:
+    def __init__(self, published: Published) -> None:
         self.published = published
         self.wanted: set[str] = set()
         self.errors: list[SourceError] = []
@@ -154,8 +95,8 @@ class _Collector:
         """The site path of ``url``, noted as wanted; None (and an error) if refused."""
         try:
             target = site_path(base, url, self.published)
-        except _Refused as exc:
-            self.errors.append(SourceError(origin, _line_of(text, url), f"SCORM package: {exc}"))
+        except Refused as exc:
+            self.errors.append(SourceError(origin, line_of(text, url), f"SCORM package: {exc}"))
             return None
         if target is not None:
             self.wanted.add(target)
@@ -174,6 +115,9 @@ class _Collector:
                     parent[index] = span
         for element in root.iter():
             element.attrib.pop("srcset", None)
+            style = element.get("style")
+            if style is not None:
+                element.set("style", self.style(page_dir, style, source))
             names = [*_LOADS, "href"] if element.tag == "link" else _LOADS
             for name in names:
                 value = element.get(name)
@@ -185,6 +129,15 @@ class _Collector:
                 elif not value.strip().startswith(("data:", "#")) and value.strip():
                     del element.attrib[name]
         return "".join(htmltree.serialise(element) for element in root)
+
+    def style(self, page_dir: str, style: str, source: PageSource) -> str:
+        """An inline ``style``, each ``url()`` re-pointed into the package or dropped."""
+
+        def repoint(match: re.Match[str]) -> str:
+            target = self.take(page_dir, match[1], source.path, source.text)
+            return f"url('{quote(posixpath.relpath(target, SCO_DIR))}')" if target else match[0]
+
+        return _CSS_URL.sub(repoint, style)
 
     def stylesheet(self, path: str) -> None:
         """Note the files a stylesheet refers to (fonts, images)."""
@@ -211,7 +164,7 @@ def quiz_pages(catalog: Catalog, contents: dict[str, str]) -> dict[str, PageSour
 
 def collect(
     pages: dict[str, PageSource],
-    published: dict[str, SiteFile],
+    published: Published,
     catalog: Catalog,
     chapters_dir: str,
     stylesheets: list[str],
@@ -256,6 +209,12 @@ def entries(package: Package, course_title: str) -> Iterator[tuple[str, bytes]]:
     """The ZIP's entries in order, manifest first; every name checked to be relative,
     normalised and inside the package, whatever an LMS does when it unpacks it."""
     found = {"imsmanifest.xml": manifest(package, course_title).encode("utf-8")}
+    try:
+        ET.fromstring(found["imsmanifest.xml"])
+    except ET.ParseError as exc:
+        # By construction this cannot happen; if it does, the build fails, not an LMS import.
+        where = SourceError(f"{PACKAGE_PATH}/imsmanifest.xml", exc.position[0], str(exc))
+        raise ContentError([where]) from None
     found |= {sco.href: sco.html.encode("utf-8") for sco in package.scos}
     found |= dict(sorted(package.assets.items()))
     for name, data in found.items():

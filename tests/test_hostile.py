@@ -703,6 +703,49 @@ def test_headings_per_page_are_bounded(project: Path) -> None:
     assert f"docs/index.md:{in_index[150]}: more than 150 headings in one page" in output
 
 
+def test_underlined_headings_count_too(project: Path) -> None:
+    """Setext headings (a line underlined with === or ---) cost what # headings do."""
+    chapter = project / "docs/chapters/ch05.md"
+    base = chapter.read_text(encoding="utf-8")
+    chapter.write_text(base + "\n段落\n\n---\n" * 200, encoding="utf-8")
+    course.load(settings(project))  # a rule under a blank line is no heading
+    underlined = "".join(f"\n小节 {i}\n{'=-'[i % 2] * 3}\n" for i in range(400))
+    chapter.write_text(base + underlined, encoding="utf-8")
+    lines = chapter.read_text(encoding="utf-8").splitlines()
+    counted = [
+        n
+        for n, line in enumerate(lines, 1)
+        if HEADING(line) or (re.fullmatch("===|---", line) and lines[n - 2].strip())
+    ]
+    output = load_fails(project)
+    assert f"docs/chapters/ch05.md:{counted[150]}: more than 150 headings in one page" in output
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("*[" + "长" * 41 + "]: 定义", "is longer than 40 characters"),
+        ("*[术语甲]: " + "义" * 301, "the definition of '术语甲' is longer than 300 characters"),
+    ],
+)
+def test_glossary_entries_are_bounded(project: Path, line: str, expected: str) -> None:
+    glossary = project / "docs/includes/abbreviations.md"
+    lines = glossary.read_text(encoding="utf-8").splitlines()
+    glossary.write_text("\n".join([*lines, line]) + "\n", encoding="utf-8")
+    output = load_fails(project)
+    assert f"docs/includes/abbreviations.md:{len(lines) + 1}: " in output and expected in output
+
+
+def test_glossary_terms_are_bounded(project: Path) -> None:
+    glossary = project / "docs/includes/abbreviations.md"
+    lines = glossary.read_text(encoding="utf-8").splitlines()
+    extra = [f"*[术语{i}]: 定义" for i in range(1100)]
+    glossary.write_text("\n".join([*lines, *extra]) + "\n", encoding="utf-8")
+    entries = [n for n, line in enumerate([*lines, *extra], 1) if line.startswith("*[")]
+    output = load_fails(project)
+    assert f"docs/includes/abbreviations.md:{entries[1000]}: more than 1000 terms" in output
+
+
 WIDE_FORM = """title: 宽表
 chapter: ch01
 purpose: 测试表格的上限。

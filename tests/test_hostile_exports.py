@@ -26,8 +26,8 @@ import yaml
 from playwright.sync_api import Browser
 from pypdf import PdfReader
 
-from generator import drawing, figures, pdf, scorm
-from generator.errors import ContentError
+from generator import drawing, figures, pdf, scorm, site_files
+from generator.errors import ContentError, SourceError
 from generator.models.figure import MAX_ITEMS, MAX_LABEL
 from generator.sources import MAX_NUMBER_LENGTH
 from generator.text import markdown
@@ -63,8 +63,8 @@ def _line(path: Path, text: str) -> int:
 # 1. One way a file enters an export
 
 
-def _published(site: dict[str, bytes]) -> dict[str, scorm.SiteFile]:
-    return {path: scorm.SiteFile(lambda data=data: data) for path, data in site.items()}
+def _published(site: dict[str, bytes]) -> dict[str, site_files.SiteFile]:
+    return {path: site_files.SiteFile(lambda data=data: data) for path, data in site.items()}
 
 
 @pytest.mark.parametrize(
@@ -109,9 +109,33 @@ def test_scorm_refuses_a_docs_link_to_a_file_outside(tmp_path: Path) -> None:
     docs.mkdir()
     (tmp_path / "secret.png").write_text(SECRET)
     (docs / "x.png").symlink_to(tmp_path / "secret.png")
-    file = scorm.SiteFile(lambda: (docs / "x.png").read_bytes(), docs / "x.png", docs)
-    with pytest.raises(scorm._Refused, match="outside the site's folders"):
-        scorm.site_path("chapters", "../x.png", {"x.png": file})
+    file = site_files.SiteFile(lambda: (docs / "x.png").read_bytes(), docs / "x.png", docs)
+    with pytest.raises(site_files.Refused, match="outside the site's folders"):
+        site_files.site_path("chapters", "../x.png", {"x.png": file})
+
+
+@pytest.mark.parametrize(
+    "style", ["background: url(/etc/passwd)", "background:url( '../../../../etc/hostname' )"]
+)
+def test_scorm_checks_urls_in_inline_styles(style: str) -> None:
+    """A chapter's raw HTML may carry ``style``: its ``url()`` enters like any load."""
+    text = f'# 第1章\n\n<div style="{style}">块</div>\n'
+    page = scorm.PageSource(f'<div style="{style}">块</div>', "docs/chapters/ch01.md", text)
+    collector = scorm._Collector(_published({"chapters/ch01.html": b""}))
+    collector.article("chapters/ch01.html", page)
+    assert collector.wanted == set()
+    [error] = [str(e) for e in collector.errors]
+    assert error.startswith("docs/chapters/ch01.md:3: SCORM package: "), error
+    kept = scorm.PageSource('<p style="background:url(../a.png)">块</p>', page.path, text)
+    collector = scorm._Collector(_published({"a.png": b"png"}))
+    assert "url('../a.png')" in collector.article("chapters/ch01.html", kept)
+    assert collector.errors == [] and collector.wanted == {"a.png"}
+
+
+def test_a_malformed_manifest_fails_the_build() -> None:
+    package = scorm.Package(scos=[scorm.Sco("ch01", "第1章\x01", None, "<html></html>")])
+    with pytest.raises(ContentError, match=r"imsmanifest\.xml"):
+        list(scorm.entries(package, "课程"))
 
 
 def test_scorm_zip_entry_names_stay_inside_the_package() -> None:
@@ -242,7 +266,8 @@ def test_pdf_fetcher_compares_normalised_paths(suffix: str) -> None:
 
 def test_a_pdf_never_holds_a_file_from_outside_the_package(tmp_path: Path) -> None:
     """The drawing is detectable (its text reaches the PDF from a ``data:`` URL); from
-    a file outside the package, however the URL walks there, it is left out."""
+    a file outside the package, however the URL walks there, the render is an error
+    naming the PDF and the URL (WeasyPrint by itself would only log it)."""
     svg = (
         "<svg xmlns='http://www.w3.org/2000/svg' width='200' height='40'>"
         f"<text x='0' y='20' font-family='DejaVu Sans'>{SECRET}</text></svg>"
@@ -256,16 +281,46 @@ def test_a_pdf_never_holds_a_file_from_outside_the_package(tmp_path: Path) -> No
         f"file://{package}/{walk.replace('..', '%2e%2e')}{outside}",
         f"{walk}{outside}",
         outside.as_uri(),
+        "file:///proc/self/environ",
     ]
 
-    def text_of(src: str) -> str:
+    def job(src: str) -> pdf.PdfJob:
         html = f'<html><body><p>图</p><img src="{src}"></body></html>'
-        data = pdf.render_pdf(pdf.PdfJob("x.pdf", html, forms=False))
-        return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+        return pdf.PdfJob("trainer/quizzes/ch01-key.pdf", html, forms=False)
 
-    assert SECRET in text_of("data:image/svg+xml," + quote(svg))
+    data = pdf.render_pdf(job("data:image/svg+xml," + quote(svg)))
+    assert SECRET in "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     for url in urls:
-        assert SECRET not in text_of(url), url
+        with pytest.raises(ContentError) as caught:
+            pdf.render_pdf(job(url))
+        [error] = [str(e) for e in caught.value.errors]
+        assert error.startswith(
+            "trainer/quizzes/ch01-key.pdf:1: trainer/quizzes/ch01-key.pdf would"
+        )
+        assert pdf.REFUSED in error
+
+
+def test_pdf_images_come_from_the_site_or_fail_at_their_line() -> None:
+    """Print HTML's images are the site's files, resolved from the learner page's
+    folder (also for a trainer PDF) and inlined; any other is an error at its line."""
+    published = _published({"figures/a.svg": b"<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    origin = SourceError("quizzes/ch01.yml", 1, "")
+    text = "title: 测验\nintro: |\n  见图\n  ![图](../figures/a.svg) ![坏](../../../etc/passwd)\n"
+
+    def job(src: str) -> pdf.PdfJob:
+        html = f'<p>图</p><img alt="图" src="{src}">'
+        return pdf.PdfJob(
+            "trainer/quizzes/ch01-answers.pdf", html, origin=origin, base_dir="quizzes"
+        )
+
+    [done] = pdf.with_site_images([job("../figures/a.svg")], published, {origin.path: text})
+    assert 'src="data:image/svg+xml;base64,' in done.html
+    for bad in ["../../../etc/passwd", "../figures/missing.svg", "/img/a.svg", "\\\\h/a.svg"]:
+        with pytest.raises(ContentError) as caught:
+            pdf.with_site_images([job(bad)], published, {origin.path: text})
+        [error] = [str(e) for e in caught.value.errors]
+        line = 4 if bad == "../../../etc/passwd" else 1
+        assert error.startswith(f"quizzes/ch01.yml:{line}: '"), error
 
 
 # 3. Figures placed where Markdown cannot re-read them; Graphviz and matplotlib
