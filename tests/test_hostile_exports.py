@@ -190,6 +190,26 @@ def test_build_refuses_images_that_leave_the_site(project: Path) -> None:
     assert not (project / "site" / scorm.PACKAGE_PATH).exists()
 
 
+def test_build_refuses_case_and_form_images_that_leave_the_site(project: Path) -> None:
+    """Cases and forms reach no SCORM page, but their PDFs show the same text: an
+    image there that is no file of the site is an error at its line, before any
+    PDF renders; the file is never read."""
+    secret = _with_secret(project)
+    depth = "../" * len(secret.parent.parts)
+    case = project / "cases/price-objection.yml"
+    text = case.read_text(encoding="utf-8")
+    text = text.replace("background: |\n", f"background: |\n  ![图]({depth}{secret.name})\n", 1)
+    case.write_text(text, encoding="utf-8")
+    form = project / "forms/complaint.yml"
+    form_text = form.read_text(encoding="utf-8")
+    form.write_text(form_text.replace("purpose: ", "purpose: 见图 ![图](missing.png) ", 1))
+    output = build_fails(project, before_writing=False)
+    assert "cases/price-objection.yml:8: '" in output, output
+    assert "is no file the site publishes" in output or "leads out of the site" in output
+    assert "forms/complaint.yml:8: 'missing.png' is no file the site publishes" in output, output
+    assert SECRET not in output
+
+
 # 2. URLs as browsers read them
 
 
