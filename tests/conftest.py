@@ -54,15 +54,36 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site_dir
 
 
-def copy_course(folder: Path) -> Path:
-    """Copy the course's content and configuration into ``folder``."""
+WARM_CACHES = ("pdf", "figures", "search")
+"""Caches a copied course shares with the checkout's (the course cache is per copy:
+its tests count its entries)."""
+
+
+def copy_course(folder: Path, warm: bool = True) -> Path:
+    """Copy the course's content and configuration into ``folder``; unless ``warm``
+    is False (tests of cold builds), with the checkout's PDF, figure and search
+    caches as hard links, so a copy's build renders only what its test changed.
+    Entries are written atomically (a new file renamed into place), so a build
+    in the copy never changes the checkout's entries."""
     for name in CONTENT:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, folder / name)
         else:
             shutil.copy(source, folder / name)
+    for name in WARM_CACHES if warm else ():
+        cache = ROOT / ".cache" / name
+        if cache.is_dir():
+            shutil.copytree(cache, folder / ".cache" / name, copy_function=_link_or_copy)
     return folder
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """A hard link where the file system allows one (same device), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 @pytest.fixture

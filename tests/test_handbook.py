@@ -4,7 +4,6 @@ running headers, every chapter's text, exercises without answers, links to them.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -15,7 +14,7 @@ from pypdf import PdfReader
 from generator import handbook
 from generator.catalog import Catalog, Item
 from generator.content_types import CONTENT_TYPES
-from tests.conftest import ROOT, copy_course, run_build
+from tests.conftest import copy_course, run_build
 from tests.content import chapters, heading, items, read
 
 TITLES = {chapter: heading(text) for chapter, text in chapters().items()}
@@ -222,9 +221,7 @@ def test_a_handbook_made_in_parts_is_the_same_book(
 ) -> None:
     """Laid out four chapters at a time and joined (how a long course's handbook is
     made), the handbook has the same pages, numbers, contents, bookmarks and links."""
-    project = copy_course(tmp_path)
-    if (ROOT / ".cache" / "pdf").is_dir():  # the other PDFs come from the session's cache
-        shutil.copytree(ROOT / ".cache" / "pdf", project / ".cache" / "pdf")
+    project = copy_course(tmp_path)  # the other PDFs come from the session's cache
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     assert "\n  - course:\n" in text

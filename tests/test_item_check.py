@@ -5,7 +5,6 @@ clear findings as warnings (``--strict`` fails) and shares as info."""
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 
 import pytest
@@ -249,8 +248,6 @@ def test_the_build_logs_clear_findings_as_warnings_and_shares_as_info(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     project = copy_course(tmp_path)
-    if (ROOT / ".cache/figures").is_dir():
-        shutil.copytree(ROOT / ".cache/figures", project / ".cache/figures")
     extra = BALANCED.replace("ch01-", "ch01-extra-") + judgement("ch01-extra-flat", [100, 0, 0])
     extra += single(
         "ch01-extra-near", "立刻报价", ["当天填写意向客户管理卡", "当天填写意向客户管理卡片"]

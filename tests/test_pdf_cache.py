@@ -73,7 +73,7 @@ def test_parallel_rendering_gives_the_same_bytes_as_serial(tmp_path: Path) -> No
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the course with its own (empty) PDF cache."""
-    return copy_course(tmp_path_factory.mktemp("course"))
+    return copy_course(tmp_path_factory.mktemp("course"), warm=False)
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +175,7 @@ def test_an_edit_rerenders_exactly_the_pdfs_that_depend_on_it(
 def test_serve_rebuild_serves_old_pdfs_and_swaps_in_new_ones(tmp_path: Path) -> None:
     """Under ``serve`` a rebuild does not wait for PDFs: it serves the previous
     ones and replaces exactly those whose input changed once they are rendered."""
-    course = copy_course(tmp_path)
+    course = copy_course(tmp_path, warm=False)
     script = Path(__file__).with_name("serve_rebuild.py")
     result = subprocess.run(
         [sys.executable, str(script)], cwd=course, capture_output=True, text=True, timeout=900
