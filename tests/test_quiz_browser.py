@@ -114,7 +114,9 @@ def arrange(el: Locator, keys: list[str]) -> None:
 def retry(page: Page) -> None:
     """Start again: 重新作答, then confirm in its dialog."""
     page.get_by_role("button", name="重新作答").click()
-    page.get_by_role("dialog", name="要重新作答吗？").get_by_role("button", name="清空并重新作答").click()
+    page.get_by_role("dialog", name="要重新作答吗？").get_by_role(
+        "button", name="清空并重新作答"
+    ).click()
 
 
 def answer(page: Page, question: Question, right: bool) -> None:
