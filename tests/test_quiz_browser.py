@@ -480,6 +480,10 @@ def test_without_javascript_the_quiz_is_a_worksheet(
     expect(page.locator(".course-quiz__actions")).to_be_hidden()
     expect(page.locator(".course-quiz__check").first).to_be_hidden()
     expect(page.locator(".course-quiz__storage")).to_be_hidden()
+    order_quiz, _ = find(Order)
+    page.goto(f"{server}/quizzes/{order_quiz}.html")
+    expect(page.locator(".course-quiz__order li").first).to_be_visible()
+    expect(page.locator(".course-quiz__grip:visible, .course-quiz__moves:visible")).to_have_count(0)
 
 
 def test_retry_reshuffles_options_unless_told_not_to(server: str, page: Page) -> None:
