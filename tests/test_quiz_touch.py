@@ -445,3 +445,35 @@ def test_a_quiz_page_prints_as_a_worksheet(server: str, page: Page) -> None:
     for item in order.items:
         assert printed(item, text), item
     assert printed("写出它的顺序号", text) and printed("写出对应一项的字母", text)
+
+
+def serious_violations(page: Page) -> list[object]:
+    results = Axe().run(page)
+    return [
+        (v["id"], [n["target"] for n in v["nodes"]][:5])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_no_serious_accessibility_violation_in_any_quiz_state(
+    server: str, browser: Browser, request: pytest.FixtureRequest, screen: str
+) -> None:
+    options = PHONE if screen == "phone" else {"viewport": {"width": 1280, "height": 900}}
+    page = new_page(browser, request, **options)
+    quiz_id, _, order = order_quiz()
+    page.goto(f"{server}/quizzes/{quiz_id}.html")
+    page.wait_for_load_state("networkidle")
+    assert serious_violations(page) == []
+    question_el(page, order).locator(".course-quiz__item").nth(1).click()  # picked up
+    submit(page)  # every question marked unanswered
+    page.locator("form.course-quiz select").first.select_option(index=1)
+    page.locator(".course-quiz__pair").first.locator("xpath=ancestor::fieldset").get_by_role(
+        "button", name="检查本题"
+    ).click()
+    expect(page.locator(".course-quiz__mark").first).to_be_visible()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="重新作答", exact=True).click()
+    expect(page.get_by_role("dialog", name="要重新作答吗？")).to_be_visible()
+    assert serious_violations(page) == []
