@@ -98,11 +98,25 @@ def question_el(page: Page, question: Question) -> Locator:
 
 
 def arrange(el: Locator, keys: list[str]) -> None:
-    """Put an order question's items in ``keys``' order with the move-up buttons."""
+    """Put an order question's items in ``keys``' order with the move-up buttons
+    (an order nobody moved is unanswered: when it is already right, move and move back)."""
+    moves = 0
     for target, key in enumerate(keys):
         current = el.locator("li").evaluate_all("items => items.map(li => li.dataset.key)")
         for _ in range(current.index(key) - target):
             el.locator(f"li[data-key='{key}'] button[data-move='-1']").click()
+            moves += 1
+    if not moves:
+        el.locator("li").first.locator("button[data-move='1']").click()
+        el.locator("li").nth(1).locator("button[data-move='-1']").click()
+
+
+def retry(page: Page) -> None:
+    """Start again: 重新作答, then confirm in its dialog."""
+    page.get_by_role("button", name="重新作答").click()
+    page.get_by_role("dialog", name="要重新作答吗？").get_by_role(
+        "button", name="清空并重新作答"
+    ).click()
 
 
 def answer(page: Page, question: Question, right: bool) -> None:
@@ -163,7 +177,7 @@ def test_every_question_right_then_wrong(server: str, page: Page, quiz_id: str) 
     )
     expect(page.locator(".course-quiz__question.is-correct")).to_have_count(total)
 
-    page.get_by_role("button", name="重新作答").click()
+    retry(page)
     expect(page.locator(".course-quiz__outcome:visible")).to_have_count(0)
     for question in quiz.questions:
         answer(page, question, right=False)
@@ -266,7 +280,7 @@ def test_progress_survives_a_reload(server: str, page: Page) -> None:
     assert isinstance(first, SingleChoice)
     right = first.keys[[o.correct for o in first.options].index(True)]
     expect(question_el(page, first).locator(f"input[value='{right}']")).to_be_checked()
-    page.get_by_role("button", name="重新作答").click()
+    retry(page)
     for question in quiz.questions:
         answer(page, question, right=False)
     submit(page)
@@ -466,6 +480,10 @@ def test_without_javascript_the_quiz_is_a_worksheet(
     expect(page.locator(".course-quiz__actions")).to_be_hidden()
     expect(page.locator(".course-quiz__check").first).to_be_hidden()
     expect(page.locator(".course-quiz__storage")).to_be_hidden()
+    order_quiz, _ = find(Order)
+    page.goto(f"{server}/quizzes/{order_quiz}.html")
+    expect(page.locator(".course-quiz__order li").first).to_be_visible()
+    expect(page.locator(".course-quiz__grip:visible, .course-quiz__moves:visible")).to_have_count(0)
 
 
 def test_retry_reshuffles_options_unless_told_not_to(server: str, page: Page) -> None:
@@ -475,13 +493,13 @@ def test_retry_reshuffles_options_unless_told_not_to(server: str, page: Page) ->
     keys = "el => [...el.querySelectorAll('input')].map(input => input.value)"
     orders = set()
     for _ in range(8):
-        page.get_by_role("button", name="重新作答").click()
+        retry(page)
         orders.add(tuple(el.evaluate(keys)))
     assert len(orders) > 1
     el.evaluate("el => { el.dataset.shuffle = '0'; }")  # as rendered for `shuffle: false`
     fixed = el.evaluate(keys)
     for _ in range(3):
-        page.get_by_role("button", name="重新作答").click()
+        retry(page)
         assert el.evaluate(keys) == fixed
 
 

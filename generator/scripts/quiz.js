@@ -250,9 +250,13 @@
       }
     },
     order: {
-      read: function (el) { return orderItems(el).map(function (li) { return li.dataset.key; }); },
+      /* Unanswered until the learner moved something: the shuffled order is not an answer. */
+      read: function (el) {
+        return el.dataset.moved ? orderItems(el).map(function (li) { return li.dataset.key; }) : null;
+      },
       write: function (el, answer) {
         var list = el.querySelector(".course-quiz__order");
+        el.dataset.moved = "1";
         answer.forEach(function (k) {
           var li = list.querySelector('li[data-key="' + k + '"]');
           if (li) { list.appendChild(li); }
@@ -276,6 +280,7 @@
       score: function (key, answer) {
         return fraction(key.pairs, function (right, i) { return answer[i] === right; });
       },
+      mark: markPairs,
       right: function (el, key) {
         return "正确配对：" + selects(el).map(function (s, i) {
           var option = s.querySelector('option[value="' + key.pairs[i] + '"]');
@@ -316,6 +321,9 @@
       if (input.type === "text") { input.value = ""; }
     });
     selects(el).forEach(function (s) { s.value = ""; });
+    clearMarks(el);
+    delete el.dataset.moved;
+    putDown(el);
     var outcome = el.querySelector(".course-quiz__outcome");
     outcome.hidden = true;
     outcome.textContent = "";
@@ -344,12 +352,14 @@
     var answer = grader.read(el);
     var outcome = el.querySelector(".course-quiz__outcome");
     el.classList.remove("is-correct", "is-partial", "is-wrong", "is-unanswered");
+    clearMarks(el);
     if (!answer) {
       el.classList.add("is-unanswered");
       outcome.hidden = true;
       return null;
     }
     var score = grader.score(key, answer);
+    if (grader.mark) { grader.mark(el, key, answer); }
     var verdict = score === 1 ? "回答正确。" : score > 0
       ? "部分正确：本题得 " + Math.round(score * 100) + "%。" : "回答错误。";
     if (el.dataset.type === "truefalse") {
@@ -383,6 +393,7 @@
     if (!saved || !Array.isArray(saved.a)) { return; }
     try {
       graders[el.dataset.type].write(el, saved.a.map(String));
+      grade(el);
     } catch (error) {
       reset(el);
     }
@@ -438,15 +449,13 @@
     var full = 0;
     results.forEach(function (r) { total += r.s; full += r.s === 1 ? 1 : 0; });
     var percent = Math.round((total / questions.length) * 100);
-    var message = "得分：" + percent + "%（共 " + questions.length + " 题，全对 " + full + " 题）。";
+    var message = scoreMessage(form, percent, questions.length, full);
     if (form.dataset.quiz) {
       var record = records[form.dataset.quiz];
-      var pass = Number(form.dataset.passPercent);
       record.attempts += 1;
       record.best = Math.max(record.best, percent);
       record.last = percent;
-      message += percent >= pass ? "恭喜，已通过本章自测。"
-        : "未达到 " + pass + "% 的通过线，建议看完每题讲解、复习本章后再试一次。";
+      record.result = { p: percent, n: questions.length, f: full };
     }
     Object.keys(records).forEach(function (quiz) { save(quiz, records[quiz]); });
     announce(form, message).focus();
@@ -499,25 +508,237 @@
     });
     announce(form, "");
     if (review) { showMistakes(form); }
+    if (restoring && !review && form.dataset.quiz) { showLastResult(form, load(form.dataset.quiz)); }
+  }
+
+  /* ---- Match feedback: a mark after each select, right or wrong with its partner. */
+
+  function markPairs(el, key, answer) {
+    selects(el).forEach(function (s, i) {
+      var right = answer[i] === key.pairs[i];
+      var partner = text(s.querySelector('option[value="' + key.pairs[i] + '"]'));
+      var mark = document.createElement("span");
+      mark.className = "course-quiz__mark course-quiz__mark--" + (right ? "right" : "wrong");
+      mark.textContent = right ? "✓ 配对正确" : (answer[i] ? "✗ 配错了，应为：" : "✗ 没有选，应为：") + partner;
+      s.setAttribute("aria-invalid", right ? "false" : "true");
+      s.parentNode.appendChild(mark);
+    });
+  }
+
+  function clearMarks(el) {
+    all(el, ".course-quiz__mark").forEach(function (mark) { mark.parentNode.removeChild(mark); });
+    selects(el).forEach(function (s) { s.removeAttribute("aria-invalid"); });
+  }
+
+  /* ---- Order questions by pointer: drag an item by its grip (mouse, touch and pen
+     share Pointer Events), or tap an item to pick it up and tap the item whose place
+     it should take. The up/down buttons stay the keyboard way. */
+
+  function itemName(li) {
+    return text(li.querySelector(".course-quiz__item"));
+  }
+
+  function announcePlace(form, el, li) {
+    announce(form, itemName(li) + "：现在是第 " + (orderItems(el).indexOf(li) + 1) + " 项");
+  }
+
+  function putDown(el) {
+    all(el, ".course-quiz__order > li.is-picked").forEach(function (li) {
+      li.classList.remove("is-picked");
+      li.querySelector(".course-quiz__grip").setAttribute("aria-pressed", "false");
+    });
+  }
+
+  function pickUp(form, el, li) {
+    putDown(el);
+    li.classList.add("is-picked");
+    li.querySelector(".course-quiz__grip").setAttribute("aria-pressed", "true");
+    announce(form, "已拿起“" + itemName(li) + "”：点它该去的那一项，它就放到那里；再点它一次就放下。");
+  }
+
+  /* Move li to target's place: the items between shift by one towards li's old place. */
+  function place(li, target) {
+    var items = all(li.parentNode, ":scope > li");
+    li.parentNode.insertBefore(li, items.indexOf(li) < items.indexOf(target) ? target.nextElementSibling : target);
+  }
+
+  /* A click (or tap) on an order item, outside its up/down buttons: pick up, put down
+     or place. True when the click was handled here. */
+  function tapToPlace(form, event) {
+    var li = event.target.closest(".course-quiz__order > li");
+    if (!li || event.target.closest(".course-quiz__moves")) { return false; }
+    if (form.courseDragEnded && event.detail) {
+      form.courseDragEnded = false; /* the click that ends a mouse drag */
+      return true;
+    }
+    var el = li.closest(".course-quiz__question");
+    var picked = el.querySelector(".course-quiz__order > li.is-picked");
+    if (!picked) {
+      pickUp(form, el, li);
+    } else if (picked === li) {
+      putDown(el);
+      announce(form, "已放下“" + itemName(li) + "”。");
+    } else {
+      putDown(el);
+      place(picked, li);
+      el.dataset.moved = "1";
+      announcePlace(form, el, picked);
+    }
+    return true;
+  }
+
+  function middle(node) {
+    var box = node.getBoundingClientRect();
+    return box.top + box.height / 2;
+  }
+
+  /* Keep the dragged item under the pointer at y; its neighbours change places with
+     it as the pointer passes their middle (the dragged node itself never leaves the
+     document, so it keeps the pointer capture). */
+  function follow(drag, y) {
+    var li = drag.li;
+    var list = li.parentNode;
+    var prev = li.previousElementSibling;
+    while (prev && y < middle(prev)) {
+      list.insertBefore(prev, li.nextElementSibling);
+      prev = li.previousElementSibling;
+    }
+    var next = li.nextElementSibling;
+    while (next && y > middle(next)) {
+      list.insertBefore(next, li);
+      next = li.nextElementSibling;
+    }
+    li.style.transform = "";
+    var top = li.getBoundingClientRect().top;
+    li.style.transform = "translateY(" + (y - drag.offset - top) + "px)";
+    var edge = 48;
+    if (y < edge) { window.scrollBy(0, -16); } else if (y > window.innerHeight - edge) { window.scrollBy(0, 16); }
+  }
+
+  function enableDrag(form) {
+    var drag = null;
+    form.addEventListener("pointerdown", function (event) {
+      form.courseDragEnded = false;
+      var grip = event.target.closest(".course-quiz__grip");
+      if (!grip || drag || event.button !== 0) { return; }
+      var li = grip.closest("li");
+      drag = { li: li, id: event.pointerId, start: event.clientY, moved: false,
+        offset: event.clientY - li.getBoundingClientRect().top };
+      try { grip.setPointerCapture(event.pointerId); } catch (error) { /* pointer already gone */ }
+    });
+    form.addEventListener("pointermove", function (event) {
+      if (!drag || event.pointerId !== drag.id) { return; }
+      if (!drag.moved) {
+        if (Math.abs(event.clientY - drag.start) < 6) { return; }
+        drag.moved = true;
+        putDown(drag.li.closest(".course-quiz__question"));
+        drag.li.classList.add("is-dragging");
+      }
+      event.preventDefault();
+      follow(drag, event.clientY);
+    });
+    function end(event) {
+      if (!drag || event.pointerId !== drag.id) { return; }
+      var done = drag;
+      drag = null;
+      done.li.classList.remove("is-dragging");
+      done.li.style.transform = "";
+      if (!done.moved) { return; }
+      form.courseDragEnded = true;
+      var el = done.li.closest(".course-quiz__question");
+      el.dataset.moved = "1";
+      announcePlace(form, el, done.li);
+    }
+    ["pointerup", "pointercancel", "lostpointercapture"].forEach(function (type) {
+      form.addEventListener(type, end);
+    });
+  }
+
+  /* ---- Keys: Enter on a radio button, check box or select never submits the quiz
+     (only the submit button does); Esc puts a picked-up order item down. */
+
+  function keepEnterFromSubmitting(event) {
+    if (event.key === "Enter" && event.target.matches("input:not([type=text]), select")) {
+      event.preventDefault();
+    } else if (event.key === "Escape") {
+      var el = event.target.closest(".course-quiz__question");
+      if (el) { putDown(el); }
+    }
+  }
+
+  /* ---- The last attempt and starting again: the score is shown again after a reload;
+     重新作答 asks first, then forgets the answers (their scores stay for 错题本 and 我的进度). */
+
+  function scoreMessage(form, percent, count, full) {
+    var message = "得分：" + percent + "%（共 " + count + " 题，全对 " + full + " 题）。";
+    if (!form.dataset.quiz) { return message; }
+    var pass = Number(form.dataset.passPercent);
+    return message + (percent >= pass ? "恭喜，已通过本章自测。"
+      : "未达到 " + pass + "% 的通过线，建议看完每题讲解、复习本章后再试一次。");
+  }
+
+  function showLastResult(form, record) {
+    var result = record.result;
+    if (!result || typeof result !== "object" || Number(result.n) !== questionsOf(form).length) { return; }
+    announce(form, "上次提交的" + scoreMessage(form, Number(result.p), Number(result.n), Number(result.f)));
+  }
+
+  function clearAttempt(form) {
+    var record = load(form.dataset.quiz);
+    all(form, ".course-quiz__question").forEach(function (el) {
+      var saved = record.q[el.dataset.id];
+      if (saved && typeof saved === "object") { delete saved.a; }
+    });
+    delete record.result;
+    save(form.dataset.quiz, record);
+  }
+
+  function retry(form, clear) {
+    closeConfirm(form, true);
+    if (clear && form.dataset.quiz) { clearAttempt(form); }
+    start(form, false);
+    var first = questionsOf(form)[0];
+    if (first) { first.querySelector("input, select, button").focus(); }
+  }
+
+  function askRetry(form, button) {
+    var dialog = form.querySelector(".course-quiz__confirm");
+    if (!dialog) {
+      retry(form, false);
+      return;
+    }
+    dialog.courseOpener = button;
+    if (typeof dialog.showModal === "function") { dialog.showModal(); } else { dialog.setAttribute("open", ""); }
+    dialog.querySelector(".course-quiz__confirm-no").focus();
+  }
+
+  function closeConfirm(form, quietly) {
+    var dialog = form.querySelector(".course-quiz__confirm");
+    if (!dialog || !dialog.hasAttribute("open")) { return; }
+    if (typeof dialog.close === "function") { dialog.close(); } else { dialog.removeAttribute("open"); }
+    if (!quietly && dialog.courseOpener) { dialog.courseOpener.focus(); }
   }
 
   function setUp(form) {
     if (form.dataset.ready) { return; }
     form.dataset.ready = "1";
-    all(form, ".course-quiz__actions, .course-quiz__check, .course-quiz__moves")
+    all(form, ".course-quiz__actions, .course-quiz__check, .course-quiz__moves, .course-quiz__grip")
       .forEach(function (node) { node.hidden = false; });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       submit(form);
     });
     form.addEventListener("click", function (event) {
+      if (tapToPlace(form, event)) { return; }
       var button = event.target.closest("button");
       if (!button) { return; }
       var el = button.closest(".course-quiz__question");
       if (button.classList.contains("course-quiz__retry")) {
-        start(form, false);
-        var first = questionsOf(form)[0];
-        if (first) { first.querySelector("input, select, button").focus(); }
+        askRetry(form, button);
+      } else if (button.classList.contains("course-quiz__confirm-yes")) {
+        retry(form, true);
+      } else if (button.classList.contains("course-quiz__confirm-no")) {
+        closeConfirm(form);
       } else if (button.classList.contains("course-quiz__check-one")) {
         checkOne(form, el);
       } else if (button.dataset.move) {
@@ -526,9 +747,9 @@
           : li.nextElementSibling && li.nextElementSibling.nextElementSibling;
         if (Number(button.dataset.move) < 0 && !sibling) { return; }
         li.parentNode.insertBefore(li, sibling);
+        el.dataset.moved = "1";
         button.focus();
-        announce(form, text(li.querySelector(".course-quiz__item")) + "：现在是第 " +
-          (orderItems(el).indexOf(li) + 1) + " 项");
+        announcePlace(form, el, li);
       }
     });
     /* Enter in a blank checks that question, unless an input method is composing. */
@@ -538,6 +759,8 @@
       event.preventDefault();
       checkOne(form, event.target.closest(".course-quiz__question"));
     });
+    form.addEventListener("keydown", keepEnterFromSubmitting);
+    enableDrag(form);
     start(form, true);
   }
 
