@@ -374,8 +374,34 @@
 
   /* Remember one question's result in its quiz's record. */
   function remember(record, el, result) {
-    record.q[el.dataset.id] = { h: el.dataset.hash, a: result.a, s: result.s };
-    record.date = new Date().toISOString();
+    var now = new Date();
+    /* t: when, so an import (progress-sync.js) keeps the newer of two results. */
+    record.q[el.dataset.id] = { h: el.dataset.hash, a: result.a, s: result.s, t: now.getTime() };
+    record.date = now.toISOString();
+    /* For review.js, which schedules the question's next review from the score. */
+    el.dispatchEvent(new CustomEvent("course-quiz:graded", { bubbles: true, detail: {
+      quiz: el.dataset.quiz, id: el.dataset.id, hash: el.dataset.hash, score: result.s
+    } }));
+  }
+
+  /* A redo outside the quiz's own page (错题本, 今日复习), the rule those pages and
+     我的进度 state: once every question of the quiz has a result for its current
+     version, their latest scores make a score of the quiz, counted as an attempt;
+     the best score is the higher of the old best and this one. */
+  function redone(form, quiz, record) {
+    var scores = all(form, ".course-quiz__question").filter(function (el) {
+      return el.dataset.quiz === quiz;
+    }).map(function (el) {
+      var saved = entry(record, el.dataset.id, el.dataset.hash);
+      return saved ? Number(saved.s) : NaN;
+    });
+    if (!scores.length || scores.some(isNaN)) { return; }
+    var total = 0;
+    scores.forEach(function (s) { total += s; });
+    var percent = Math.round((total / scores.length) * 100);
+    record.attempts += 1;
+    record.best = Math.max(record.best, percent);
+    record.last = percent;
   }
 
   function restore(el, record) {
@@ -447,6 +473,8 @@
       record.last = percent;
       message += percent >= pass ? "恭喜，已通过本章自测。"
         : "未达到 " + pass + "% 的通过线，建议看完每题讲解、复习本章后再试一次。";
+    } else {
+      Object.keys(records).forEach(function (quiz) { redone(form, quiz, records[quiz]); });
     }
     Object.keys(records).forEach(function (quiz) { save(quiz, records[quiz]); });
     announce(form, message).focus();
@@ -460,15 +488,27 @@
     } }));
   }
 
-  /* Review (错题本): show only the questions last answered wrong. */
+  /* Which questions a review form (data-review="<kind>") shows, and what its summary
+     says: 错题本 (no kind) those last answered wrong; review.js adds 今日复习 ("due"). */
+  var reviews = {
+    "": {
+      keep: function (el, saved) { return saved && Number(saved.s) < 1; },
+      summary: function (count) {
+        return count ? "共有 " + count + " 道题待重做。" : "错题本是空的：还没有答错的题。";
+      }
+    }
+  };
+
+  /* Review (错题本, 今日复习): show only the questions its kind keeps. */
   function showMistakes(form) {
+    var kind = reviews[form.dataset.review] || reviews[""];
     var count = 0;
     all(form, ".course-quiz__group").forEach(function (group) {
       var record = load(group.dataset.quiz);
       var shown = 0;
       all(group, ".course-quiz__question").forEach(function (el) {
         var saved = entry(record, el.dataset.id, el.dataset.hash);
-        el.hidden = !(saved && Number(saved.s) < 1);
+        el.hidden = !kind.keep(el, saved);
         shown += el.hidden ? 0 : 1;
       });
       all(group, ".course-quiz__scenario").forEach(function (stem) {
@@ -479,10 +519,7 @@
       count += shown;
     });
     var summary = document.querySelector(".course-review__summary");
-    if (summary) {
-      summary.textContent = count ? "共有 " + count + " 道题待重做。"
-        : "错题本是空的：还没有答错的题。";
-    }
+    if (summary) { summary.textContent = kind.summary(count); }
     form.querySelector(".course-quiz__actions").hidden = !count;
   }
 
@@ -569,6 +606,12 @@
       Math.round((passed / rows.length) * 100) + "%（已通过 " + passed + " / " + rows.length +
       " 套自测，已作答 " + tried + " 套）。";
   }
+
+  /* What review.js and progress-sync.js share with this script. */
+  window.CourseQuiz = {
+    PREFIX: PREFIX, load: load, save: save, entry: entry, localDate: localDate,
+    reviews: reviews, showProgress: showProgress
+  };
 
   function init() {
     probeStorage();

@@ -1,7 +1,10 @@
 /* SCORM 1.2 adapter, loaded only by the pages of the SCORM package (never by the site).
    Finds the LMS's API the standard way, marks the chapter incomplete when opened,
    reports each submitted quiz (score, passed/failed, one interaction per question)
-   and finishes the session when the page is left. Without an API it does nothing. */
+   and finishes the session when the page is left. Without an API it does nothing.
+   The chapter's quiz records and review schedule (progress-sync.js packs them) are
+   kept in cmi.suspend_data, at most SCORM 1.2's 4,096 characters (without the
+   answers when they do not fit), and merged back into the browser on the next launch. */
 (function () {
   "use strict";
 
@@ -12,6 +15,7 @@
     single: "choice", multiple: "choice", truefalse: "true-false", fill: "fill-in",
     match: "matching", order: "sequencing", judgement: "performance"
   };
+  var SUSPEND_LIMIT = 4096;
   var api = null;
   var opened = new Date();
   var finished = false;
@@ -75,7 +79,40 @@
     set("cmi.core.score.max", 100);
     set("cmi.core.score.raw", detail.percent);
     set("cmi.core.lesson_status", detail.percent >= detail.pass ? "passed" : "failed");
+    suspend();
     api.LMSCommit("");
+  }
+
+  function questions() {
+    return Array.prototype.slice.call(document.querySelectorAll(".course-quiz__question"));
+  }
+
+  /* The quizzes of this SCO, and each question's current content hash. */
+  function quizIds() {
+    return Array.prototype.slice.call(document.querySelectorAll("form.course-quiz[data-quiz]"))
+      .map(function (form) { return form.dataset.quiz; });
+  }
+
+  function restore() {
+    var sync = window.CourseProgress;
+    var state = sync ? sync.unpack(api.LMSGetValue("cmi.suspend_data") || "") : null;
+    if (!state) { return; }
+    var current = {};
+    questions().forEach(function (el) { current[el.dataset.id] = el.dataset.hash; });
+    sync.merge(state, current);
+  }
+
+  function suspend() {
+    var sync = window.CourseProgress;
+    var ids = quizIds();
+    if (!sync || !ids.length) { return; }
+    var state = sync.collect(ids);
+    if (!Object.keys(state.quizzes).length && !Object.keys(state.review).length) { return; }
+    var text = sync.pack(state, true);
+    if (text.length > SUSPEND_LIMIT) { text = sync.pack(state, false); }
+    if (text.length > SUSPEND_LIMIT) { return; }
+    set("cmi.suspend_data", text);
+    set("cmi.core.exit", "suspend");
   }
 
   function timespan(ms) {
@@ -88,6 +125,7 @@
     if (finished) { return; }
     finished = true;
     set("cmi.core.session_time", timespan(new Date() - opened));
+    suspend();
     api.LMSCommit("");
     api.LMSFinish("");
   }
@@ -101,7 +139,9 @@
       ? "incomplete" : "completed");
     api.LMSCommit("");
   }
+  restore();
   document.addEventListener("course-quiz:submitted", report);
+  document.addEventListener("course-quiz:graded", suspend);
   window.addEventListener("pagehide", finish);
   window.addEventListener("unload", finish);
 })();
