@@ -120,7 +120,7 @@
   /* ---- Compact form: short keys, times in seconds since 2024, question ids
      without their quiz's prefix; answers left out when asked. */
 
-  function seconds(ms) { return Math.round((Number(ms) - EPOCH) / 1000); }
+  function seconds(ms) { return Math.floor((Number(ms) - EPOCH) / 1000); }
   function millis(s) { return EPOCH + Number(s) * 1000; }
   function iso(value) { return value ? seconds(new Date(value).getTime()) : 0; }
   function fromIso(s) { return s ? new Date(millis(s)).toISOString() : undefined; }
