@@ -16,12 +16,12 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from generator.models.quiz import Question, Quiz
-from tests import test_browser
-from tests.test_quiz_browser import ZONE, answer, new_page, page, question_el, quizzes, submit
+from tests import test_browser, test_quiz_browser
+from tests.test_quiz_browser import ZONE, answer, new_page, question_el, quizzes, submit
 
 server = test_browser.server
 browser = test_browser.browser
-__all__ = ["page"]
+page = test_quiz_browser.page
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo(ZONE))
 """A morning in the reader's zone: the clock of every test starts here."""
@@ -216,7 +216,7 @@ def test_export_then_import_on_another_browser_gives_the_same_progress(
     server: str, browser: Browser, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     desk = new_page(browser, request)
-    (first_id, first), (second_id, second) = list(quizzes().items())[:2]
+    (first_id, first), (second_id, _) = list(quizzes().items())[:2]
     at(desk, START)
     take(desk, server, first_id, failing(first))
     take(desk, server, second_id, [])

@@ -197,6 +197,27 @@
     return checked(state);
   }
 
+  /* ---- The state of this page's quizzes, for an LMS's suspend data (scorm.js):
+     packed within `limit` characters, without the answers if need be; "" when
+     nothing is stored or it does not fit. */
+
+  function pageState(limit) {
+    var ids = all(document, "form.course-quiz[data-quiz]").map(function (form) { return form.dataset.quiz; });
+    var state = collect(ids);
+    if (!ids.length || !Object.keys(state.quizzes).length && !Object.keys(state.review).length) { return ""; }
+    var text = pack(state, true);
+    if (text.length > limit) { text = pack(state, false); }
+    return text.length > limit ? "" : text;
+  }
+
+  function restorePage(text) {
+    var state = unpack(text || "");
+    if (!state) { return; }
+    var current = {};
+    all(document, ".course-quiz__question").forEach(function (el) { current[el.dataset.id] = el.dataset.hash; });
+    merge(state, current);
+  }
+
   /* ---- Text <-> base64url, through UTF-8 (answers to fill-in blanks may be Chinese). */
 
   function toBase64(text) {
@@ -335,7 +356,9 @@
     offerLink(panel);
   }
 
-  window.CourseProgress = { collect: collect, merge: merge, pack: pack, unpack: unpack };
+  window.CourseProgress = {
+    collect: collect, merge: merge, pack: pack, unpack: unpack, pageState: pageState, restorePage: restorePage
+  };
 
   if (typeof window.document$ !== "undefined") {
     window.document$.subscribe(init);

@@ -375,33 +375,27 @@
   /* Remember one question's result in its quiz's record. */
   function remember(record, el, result) {
     var now = new Date();
-    /* t: when, so an import (progress-sync.js) keeps the newer of two results. */
+    /* t: so an import keeps the newer result; the event is for review.js. */
     record.q[el.dataset.id] = { h: el.dataset.hash, a: result.a, s: result.s, t: now.getTime() };
     record.date = now.toISOString();
-    /* For review.js, which schedules the question's next review from the score. */
     el.dispatchEvent(new CustomEvent("course-quiz:graded", { bubbles: true, detail: {
       quiz: el.dataset.quiz, id: el.dataset.id, hash: el.dataset.hash, score: result.s
     } }));
   }
 
-  /* A redo outside the quiz's own page (错题本, 今日复习), the rule those pages and
-     我的进度 state: once every question of the quiz has a result for its current
-     version, their latest scores make a score of the quiz, counted as an attempt;
-     the best score is the higher of the old best and this one. */
+  /* A redo on a review page, by the rule it states: once every question of the quiz
+     has a result, their mean is an attempt, and the best score if higher. */
   function redone(form, quiz, record) {
-    var scores = all(form, ".course-quiz__question").filter(function (el) {
-      return el.dataset.quiz === quiz;
-    }).map(function (el) {
-      var saved = entry(record, el.dataset.id, el.dataset.hash);
-      return saved ? Number(saved.s) : NaN;
-    });
-    if (!scores.length || scores.some(isNaN)) { return; }
     var total = 0;
-    scores.forEach(function (s) { total += s; });
-    var percent = Math.round((total / scores.length) * 100);
+    var els = all(form, '.course-quiz__question[data-quiz="' + quiz + '"]');
+    if (!els.every(function (el) {
+      var saved = entry(record, el.dataset.id, el.dataset.hash);
+      total += saved ? Number(saved.s) : 0;
+      return saved;
+    })) { return; }
+    record.last = Math.round((total / els.length) * 100);
     record.attempts += 1;
-    record.best = Math.max(record.best, percent);
-    record.last = percent;
+    record.best = Math.max(record.best, record.last);
   }
 
   function restore(el, record) {
@@ -488,8 +482,8 @@
     } }));
   }
 
-  /* Which questions a review form (data-review="<kind>") shows, and what its summary
-     says: 错题本 (no kind) those last answered wrong; review.js adds 今日复习 ("due"). */
+  /* What a review form (data-review="<kind>") shows and says: 错题本 ("") the
+     questions last answered wrong; review.js adds 今日复习 ("due"). */
   var reviews = {
     "": {
       keep: function (el, saved) { return saved && Number(saved.s) < 1; },
@@ -607,7 +601,7 @@
       " 套自测，已作答 " + tried + " 套）。";
   }
 
-  /* What review.js and progress-sync.js share with this script. */
+  /* For review.js and progress-sync.js. */
   window.CourseQuiz = {
     PREFIX: PREFIX, load: load, save: save, entry: entry, localDate: localDate,
     reviews: reviews, showProgress: showProgress

@@ -2,9 +2,8 @@
    Finds the LMS's API the standard way, marks the chapter incomplete when opened,
    reports each submitted quiz (score, passed/failed, one interaction per question)
    and finishes the session when the page is left. Without an API it does nothing.
-   The chapter's quiz records and review schedule (progress-sync.js packs them) are
-   kept in cmi.suspend_data, at most SCORM 1.2's 4,096 characters (without the
-   answers when they do not fit), and merged back into the browser on the next launch. */
+   The chapter's quiz records and review schedule are kept in cmi.suspend_data
+   (SCORM 1.2: 4,096 characters) and merged back on the next launch. */
 (function () {
   "use strict";
 
@@ -15,7 +14,6 @@
     single: "choice", multiple: "choice", truefalse: "true-false", fill: "fill-in",
     match: "matching", order: "sequencing", judgement: "performance"
   };
-  var SUSPEND_LIMIT = 4096;
   var api = null;
   var opened = new Date();
   var finished = false;
@@ -83,36 +81,13 @@
     api.LMSCommit("");
   }
 
-  function questions() {
-    return Array.prototype.slice.call(document.querySelectorAll(".course-quiz__question"));
-  }
-
-  /* The quizzes of this SCO, and each question's current content hash. */
-  function quizIds() {
-    return Array.prototype.slice.call(document.querySelectorAll("form.course-quiz[data-quiz]"))
-      .map(function (form) { return form.dataset.quiz; });
-  }
-
-  function restore() {
-    var sync = window.CourseProgress;
-    var state = sync ? sync.unpack(api.LMSGetValue("cmi.suspend_data") || "") : null;
-    if (!state) { return; }
-    var current = {};
-    questions().forEach(function (el) { current[el.dataset.id] = el.dataset.hash; });
-    sync.merge(state, current);
-  }
-
+  /* progress-sync.js packs this page's quiz records and review cards. */
   function suspend() {
-    var sync = window.CourseProgress;
-    var ids = quizIds();
-    if (!sync || !ids.length) { return; }
-    var state = sync.collect(ids);
-    if (!Object.keys(state.quizzes).length && !Object.keys(state.review).length) { return; }
-    var text = sync.pack(state, true);
-    if (text.length > SUSPEND_LIMIT) { text = sync.pack(state, false); }
-    if (text.length > SUSPEND_LIMIT) { return; }
-    set("cmi.suspend_data", text);
-    set("cmi.core.exit", "suspend");
+    var text = window.CourseProgress && window.CourseProgress.pageState(4096);
+    if (text) {
+      set("cmi.suspend_data", text);
+      set("cmi.core.exit", "suspend");
+    }
   }
 
   function timespan(ms) {
@@ -139,7 +114,7 @@
       ? "incomplete" : "completed");
     api.LMSCommit("");
   }
-  restore();
+  if (window.CourseProgress) { window.CourseProgress.restorePage(api.LMSGetValue("cmi.suspend_data")); }
   document.addEventListener("course-quiz:submitted", report);
   document.addEventListener("course-quiz:graded", suspend);
   window.addEventListener("pagehide", finish);
