@@ -64,7 +64,10 @@ def test_quiz_pages_show_no_answer_text_before_scripting(site: Path) -> None:
 def test_progress_mistakes_and_review_pages_are_in_the_quiz_nav(site: Path) -> None:
     html = read(site / "quizzes" / "ch01.html")
     nav = html[html.index('class="md-nav md-nav--primary"') :]
-    links = [nav.index(f'href="{name}.html"') for name in ("index", "progress", "mistakes", "review", "ch02")]
+    links = [
+        nav.index(f'href="{name}.html"')
+        for name in ("index", "progress", "mistakes", "review", "ch02")
+    ]
     assert links == sorted(links)
     progress = read(site / "quizzes" / "progress.html")
     for chapter in chapters():
