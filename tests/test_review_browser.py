@@ -64,20 +64,23 @@ def failing(quiz: Quiz) -> list[Question]:
     return quiz.questions[:count]
 
 
-def only_local(page: Page, server: str) -> None:
-    """Fail the test on any request to another host."""
-    host = urlparse(server).netloc
-    page.on(
-        "request",
-        lambda r: None if urlparse(r.url).netloc in (host, "") else pytest.fail(r.url),
-    )
+def requests(page: Page) -> list[str]:
+    """Every URL the page requests from now on."""
+    urls: list[str] = []
+    page.on("request", lambda r: urls.append(r.url))
+    return urls
+
+
+def elsewhere(urls: list[str], server: str) -> list[str]:
+    """The URLs on another host than the test server."""
+    return [url for url in urls if urlparse(url).netloc not in (urlparse(server).netloc, "")]
 
 
 def test_a_wrong_answer_comes_back_on_the_day_fsrs_schedules_it(
     server: str, browser: Browser, request: pytest.FixtureRequest
 ) -> None:
     page = new_page(browser, request)
-    only_local(page, server)
+    urls = requests(page)
     quiz_id, quiz = next(iter(quizzes().items()))
     missed = quiz.questions[0]
     at(page, START)
@@ -113,6 +116,7 @@ def test_a_wrong_answer_comes_back_on_the_day_fsrs_schedules_it(
     at(page, later + timedelta(hours=1))
     page.reload()
     expect(question_el(page, missed)).to_be_visible()
+    assert urls and elsewhere(urls, server) == []
 
 
 def test_partly_right_is_scheduled_later_than_wrong(
@@ -303,12 +307,14 @@ def test_a_qr_code_carries_the_progress_to_another_browser(
     server: str, browser: Browser, request: pytest.FixtureRequest
 ) -> None:
     desk = new_page(browser, request)
-    only_local(desk, server)
+    urls = requests(desk)
     quiz_id, quiz = next(iter(quizzes().items()))
     take(desk, server, quiz_id, quiz.questions[:2])
     desk.goto(f"{server}/quizzes/progress.html")
     desk.get_by_role("button", name="显示二维码").click()
     expect(desk.locator(".course-sync__qr svg")).to_be_visible()
+    assert any(url.endswith("/assets/course/qrcode.js") for url in urls)
+    assert elsewhere(urls, server) == []
     expect(desk.locator(".course-sync__message")).to_contain_text("用另一台设备扫描二维码")
     link = desk.evaluate("window.CourseProgress && location.href.split('#')[0]")
     packed = desk.evaluate("CourseProgress.pack(CourseProgress.collect(), true)")

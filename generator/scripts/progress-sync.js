@@ -360,11 +360,5 @@
     collect: collect, merge: merge, pack: pack, unpack: unpack, pageState: pageState, restorePage: restorePage
   };
 
-  if (typeof window.document$ !== "undefined") {
-    window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  quiz.onPage(init);
 })();

@@ -614,11 +614,16 @@
   }
 
   /* Material's document$ emits on every page load, including instant navigation. */
-  if (typeof window.document$ !== "undefined") {
-    window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
+  function onPage(run) {
+    if (typeof window.document$ !== "undefined") {
+      window.document$.subscribe(run);
+    } else if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", run);
+    } else {
+      run();
+    }
   }
+
+  window.CourseQuiz.onPage = onPage;
+  onPage(init);
 })();

@@ -163,11 +163,5 @@
 
   window.CourseReview = { KEY: KEY, load: load, save: save, showCounts: showCounts };
 
-  if (typeof window.document$ !== "undefined") {
-    window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  quiz.onPage(init);
 })();
