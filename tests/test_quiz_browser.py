@@ -425,6 +425,8 @@ def test_quizzes_score_without_storage(
     expect(page.locator(".course-quiz__storage")).to_be_visible()
     page.goto(f"{server}/quizzes/mistakes.html")
     expect(page.locator(".course-review__summary")).to_contain_text("错题本是空的")
+    page.goto(f"{server}/quizzes/review.html")
+    expect(page.locator(".course-review__summary")).to_contain_text("今天没有到期")
 
 
 def test_unanswered_questions_are_named(server: str, page: Page) -> None:
@@ -441,11 +443,11 @@ def test_fits_a_phone_screen(
     request: pytest.FixtureRequest,
 ) -> None:
     page = new_page(browser, request, viewport={"width": 375, "height": 740})
-    for name in ["progress", "mistakes", *quizzes()]:
+    for name in ["progress", "mistakes", "review", *quizzes()]:
         page.goto(f"{server}/quizzes/{name}.html")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, (name, width)
-        if name in ("progress", "mistakes"):
+        if name in ("progress", "mistakes", "review"):
             continue
         wide = page.locator("form.course-quiz").evaluate(
             "form => [...form.querySelectorAll('input, select, button')]"
