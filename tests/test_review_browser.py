@@ -367,3 +367,18 @@ def test_review_and_export_work_from_file(
     page.goto((site / "quizzes/progress.html").as_uri())
     data = json.loads(export(page, tmp_path).read_text(encoding="utf-8"))
     assert f"{quiz_id}/{missed.id}" in data["review"]
+
+
+def test_export_and_import_by_keyboard(server: str, page: Page) -> None:
+    """Tab reaches both; the file input, hidden behind its Chinese label, shows focus."""
+    page.goto(f"{server}/quizzes/progress.html")
+    page.get_by_role("button", name="导出进度文件").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "course-sync-file"
+    outline = page.locator("label.course-sync__import").evaluate(
+        "label => getComputedStyle(label).outlineStyle"
+    )
+    assert outline == "solid"
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    assert not chooser.value.is_multiple()
