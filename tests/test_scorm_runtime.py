@@ -5,6 +5,7 @@ it. The quiz is answered in Chromium; the assertions read the runtime's CMI data
 from __future__ import annotations
 
 import functools
+import json
 import re
 import shutil
 import threading
@@ -31,6 +32,7 @@ HOST = """<!doctype html>
 <script>
 window.finishCalls = 0;
 window.API = new Scorm12API({ logLevel: 4 });
+if (window.RESUME) { window.API.loadFromFlattenedJSON(window.RESUME, ""); }
 window.API.on("LMSFinish", function () { window.finishCalls += 1; });
 </script></head>
 <body><iframe id="sco" title="SCO" style="width: 100%; height: 90vh"></iframe>
@@ -39,7 +41,10 @@ var sco = new URLSearchParams(location.search).get("sco");
 document.getElementById("sco").src = "package/sco/" + sco + ".html";
 </script></body></html>
 """
-"""The LMS side: scorm-again's SCORM 1.2 API as window.API, the SCO in an iframe."""
+"""The LMS side: scorm-again's SCORM 1.2 API as window.API, the SCO in an iframe;
+``window.RESUME`` (flattened CMI data) is what the LMS kept from an earlier session."""
+SUSPEND_LIMIT = 4096
+"""SCORM 1.2's cmi.suspend_data is a CMIString4096."""
 SCORM_TYPES = {
     "single": "choice",
     "multiple": "choice",
@@ -139,3 +144,74 @@ def test_sco_without_an_lms_works_like_the_site(
     )
     stored = page.evaluate(f"localStorage.getItem('course-quiz:v2:{quiz_id}')")
     assert stored and '"best":100' in stored
+
+
+def session_one(lms: str, page: Page, quiz: Quiz) -> str:
+    """Answer every question of the quiz wrongly in its SCO, leave; the suspend data."""
+    page.goto(f"{lms}/lms.html?sco={quiz.chapter}")
+    sco = page.frame_locator("#sco")
+    page.wait_for_function("window.API.cmi.core.lesson_status === 'incomplete'")
+    for question in quiz.questions:
+        answer(sco, question, right=False)  # type: ignore[arg-type]
+    expect(submit(sco)).to_contain_text("得分：")  # type: ignore[arg-type]
+    page.evaluate("document.getElementById('sco').src = 'about:blank'")
+    page.wait_for_function("window.finishCalls === 1")
+    assert cmi(page)["core"]["exit"] == "suspend"
+    return page.evaluate("window.API.cmi.suspend_data")  # type: ignore[no-any-return]
+
+
+def stored(page: Page, key: str) -> Any:
+    return json.loads(page.evaluate(f"localStorage.getItem({json.dumps(key)}) || 'null'"))
+
+
+def to_seconds(value: Any) -> Any:
+    """Times as the suspend data keeps them: whole seconds."""
+    if isinstance(value, dict):
+        return {k: (v // 1000 if k == "t" else to_seconds(v)) for k, v in value.items()}
+    return value
+
+
+def test_suspend_data_brings_progress_and_review_back_in_the_next_session(
+    lms: str, browser: Browser, request: pytest.FixtureRequest
+) -> None:
+    quiz_id, quiz = max(quizzes().items(), key=lambda item: len(item[1].questions))
+    first = new_page(browser, request)
+    data = session_one(lms, first, quiz)
+    assert 0 < len(data) <= SUSPEND_LIMIT
+    record = stored(first, f"course-quiz:v2:{quiz_id}")
+    cards = stored(first, "course-review:v1")
+    assert set(cards) == {f"{quiz_id}/{q.id}" for q in quiz.questions}
+
+    second = new_page(browser, request)  # another browser: nothing stored there
+    second.add_init_script(f"window.RESUME = {json.dumps({'cmi.suspend_data': data})};")
+    second.goto(f"{lms}/lms.html?sco={quiz.chapter}")
+    sco = second.frame_locator("#sco")
+    expect(sco.locator("h1").first).to_be_visible()
+    second.wait_for_function("window.API.cmi.core.lesson_status === 'incomplete'")
+    restored = stored(second, f"course-quiz:v2:{quiz_id}")
+    assert to_seconds(restored) == to_seconds(record) | {"date": restored["date"]}
+    assert restored["date"][:19] == record["date"][:19]
+    back = stored(second, "course-review:v1")
+    assert set(back) == set(cards)
+    for key, item in cards.items():
+        assert back[key]["h"] == item["h"]
+        assert back[key]["c"]["due"][:19] == item["c"]["due"][:19]
+        assert back[key]["c"]["stability"] == round(item["c"]["stability"], 3)
+    choice = next(q for q in quiz.questions if q.type in ("single", "truefalse"))
+    picked = record["q"][choice.id]["a"][0]
+    expect(sco.locator(f"#q-{choice.id} input[value='{picked}']")).to_be_checked()
+
+
+@pytest.mark.parametrize("quiz_id", sorted(quizzes()))
+def test_every_question_answered_wrongly_fits_the_suspend_data(
+    lms: str, browser: Browser, request: pytest.FixtureRequest, quiz_id: str
+) -> None:
+    """The worst case: every question of the chapter answered wrongly, so every one has
+    an answer, a score and a review card; the answers are still kept."""
+    quiz = quizzes()[quiz_id]
+    page = new_page(browser, request)
+    data = session_one(lms, page, quiz)
+    print(f"suspend data of {quiz_id}: {len(data)} characters")
+    assert len(data) <= SUSPEND_LIMIT
+    packed = json.loads(data)
+    assert all(isinstance(row[2], list) for row in packed["q"][quiz_id][4].values())

@@ -384,8 +384,32 @@
 
   /* Remember one question's result in its quiz's record. */
   function remember(record, el, result) {
-    record.q[el.dataset.id] = { h: el.dataset.hash, a: result.a, s: result.s };
-    record.date = new Date().toISOString();
+    var now = new Date();
+    /* t: so an import keeps the newer result; the event is for review.js. */
+    record.q[el.dataset.id] = { h: el.dataset.hash, a: result.a, s: result.s, t: now.getTime() };
+    record.date = now.toISOString();
+    el.dispatchEvent(new CustomEvent("course-quiz:graded", { bubbles: true, detail: {
+      quiz: el.dataset.quiz, id: el.dataset.id, hash: el.dataset.hash, score: result.s
+    } }));
+  }
+
+  /* A redo on a review page, by the rule it states: once every question of the quiz
+     has a result, their mean is an attempt, and the best score if higher. */
+  function redone(form, quiz, record) {
+    var total = 0;
+    var full = 0;
+    var els = all(form, '.course-quiz__question[data-quiz="' + quiz + '"]');
+    if (!els.every(function (el) {
+      var saved = entry(record, el.dataset.id, el.dataset.hash);
+      total += saved ? Number(saved.s) : 0;
+      full += saved && Number(saved.s) === 1 ? 1 : 0;
+      return saved;
+    })) { return; }
+    record.last = Math.round((total / els.length) * 100);
+    record.attempts += 1;
+    record.best = Math.max(record.best, record.last);
+    /* The quiz's own page then shows this score beside the answers it restores. */
+    record.result = { p: record.last, n: els.length, f: full };
   }
 
   function restore(el, record) {
@@ -456,6 +480,8 @@
       record.best = Math.max(record.best, percent);
       record.last = percent;
       record.result = { p: percent, n: questions.length, f: full };
+    } else {
+      Object.keys(records).forEach(function (quiz) { redone(form, quiz, records[quiz]); });
     }
     Object.keys(records).forEach(function (quiz) { save(quiz, records[quiz]); });
     announce(form, message).focus();
@@ -469,15 +495,27 @@
     } }));
   }
 
-  /* Review (错题本): show only the questions last answered wrong. */
+  /* What a review form (data-review="<kind>") shows and says: 错题本 ("") the
+     questions last answered wrong; review.js adds 今日复习 ("due"). */
+  var reviews = {
+    "": {
+      keep: function (el, saved) { return saved && Number(saved.s) < 1; },
+      summary: function (count) {
+        return count ? "共有 " + count + " 道题待重做。" : "错题本是空的：还没有答错的题。";
+      }
+    }
+  };
+
+  /* Review (错题本, 今日复习): show only the questions its kind keeps. */
   function showMistakes(form) {
+    var kind = reviews[form.dataset.review] || reviews[""];
     var count = 0;
     all(form, ".course-quiz__group").forEach(function (group) {
       var record = load(group.dataset.quiz);
       var shown = 0;
       all(group, ".course-quiz__question").forEach(function (el) {
         var saved = entry(record, el.dataset.id, el.dataset.hash);
-        el.hidden = !(saved && Number(saved.s) < 1);
+        el.hidden = !kind.keep(el, saved);
         shown += el.hidden ? 0 : 1;
       });
       all(group, ".course-quiz__scenario").forEach(function (stem) {
@@ -488,10 +526,7 @@
       count += shown;
     });
     var summary = document.querySelector(".course-review__summary");
-    if (summary) {
-      summary.textContent = count ? "共有 " + count + " 道题待重做。"
-        : "错题本是空的：还没有答错的题。";
-    }
+    if (summary) { summary.textContent = kind.summary(count); }
     form.querySelector(".course-quiz__actions").hidden = !count;
   }
 
@@ -793,6 +828,12 @@
       " 套自测，已作答 " + tried + " 套）。";
   }
 
+  /* For review.js and progress-sync.js. */
+  window.CourseQuiz = {
+    PREFIX: PREFIX, load: load, save: save, entry: entry, localDate: localDate,
+    reviews: reviews, showProgress: showProgress
+  };
+
   function init() {
     probeStorage();
     showProgress();
@@ -800,11 +841,16 @@
   }
 
   /* Material's document$ emits on every page load, including instant navigation. */
-  if (typeof window.document$ !== "undefined") {
-    window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
+  function onPage(run) {
+    if (typeof window.document$ !== "undefined") {
+      window.document$.subscribe(run);
+    } else if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", run);
+    } else {
+      run();
+    }
   }
+
+  window.CourseQuiz.onPage = onPage;
+  onPage(init);
 })();

@@ -1,7 +1,9 @@
 /* SCORM 1.2 adapter, loaded only by the pages of the SCORM package (never by the site).
    Finds the LMS's API the standard way, marks the chapter incomplete when opened,
    reports each submitted quiz (score, passed/failed, one interaction per question)
-   and finishes the session when the page is left. Without an API it does nothing. */
+   and finishes the session when the page is left. Without an API it does nothing.
+   The chapter's quiz records and review schedule are kept in cmi.suspend_data
+   (SCORM 1.2: 4,096 characters) and merged back on the next launch. */
 (function () {
   "use strict";
 
@@ -75,7 +77,17 @@
     set("cmi.core.score.max", 100);
     set("cmi.core.score.raw", detail.percent);
     set("cmi.core.lesson_status", detail.percent >= detail.pass ? "passed" : "failed");
+    suspend();
     api.LMSCommit("");
+  }
+
+  /* progress-sync.js packs this page's quiz records and review cards. */
+  function suspend() {
+    var text = window.CourseProgress && window.CourseProgress.pageState(4096);
+    if (text) {
+      set("cmi.suspend_data", text);
+      set("cmi.core.exit", "suspend");
+    }
   }
 
   function timespan(ms) {
@@ -88,6 +100,7 @@
     if (finished) { return; }
     finished = true;
     set("cmi.core.session_time", timespan(new Date() - opened));
+    suspend();
     api.LMSCommit("");
     api.LMSFinish("");
   }
@@ -101,7 +114,9 @@
       ? "incomplete" : "completed");
     api.LMSCommit("");
   }
+  if (window.CourseProgress) { window.CourseProgress.restorePage(api.LMSGetValue("cmi.suspend_data")); }
   document.addEventListener("course-quiz:submitted", report);
+  document.addEventListener("course-quiz:graded", suspend);
   window.addEventListener("pagehide", finish);
   window.addEventListener("unload", finish);
 })();
