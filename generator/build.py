@@ -40,14 +40,18 @@ ASSET_DIR = "assets/course"
 STYLESHEETS = (
     f"{ASSET_DIR}/form.css",
     f"{ASSET_DIR}/course.css",
-    f"{ASSET_DIR}/quiz.css",
     f"{ASSET_DIR}/attitudes.css",
 )
 SCRIPTS = (
-    f"{ASSET_DIR}/quiz.js",
     f"{ASSET_DIR}/search-input.js",
     f"{ASSET_DIR}/tables.js",
 )
+QUIZ_STYLESHEETS = (f"{ASSET_DIR}/quiz.css",)
+QUIZ_SCRIPTS = (f"{ASSET_DIR}/quiz.js",)
+"""Only on pages with a quiz (``QUIZ_MARKER``): every other page loads less."""
+QUIZ_MARKER = 'class="course-quiz'
+"""In the HTML of every page quiz.js works on: quizzes, 错题本 and 我的进度 (the
+quiz form and the notices every such page includes)."""
 POLYFILLS = (f"{ASSET_DIR}/iframe-worker-shim.js",)
 """Local copy of the shim that lets search run from file://, instead of a CDN."""
 
