@@ -102,8 +102,13 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             self.settings = settings
             self.catalog, self.pages, self.jobs = loaded.catalog, loaded.pages, loaded.jobs
             self.figures, self.synonyms = loaded.figures, loaded.synonyms
+            words = search.dictionary_words(
+                [term.term for term in self.catalog.glossary] + list(self.synonyms)
+            )
             self.segments = segments.SegmentCache(
-                self._cache_folder(self.config.search_cache), docs_dir / self.config.search_terms
+                self._cache_folder(self.config.search_cache),
+                docs_dir / self.config.search_terms,
+                words,
             )
             self.segments.install()
             self.svgs = figures.render_figures(

@@ -19,7 +19,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from importlib.resources import files
 from pathlib import Path
 
@@ -78,6 +78,7 @@ WORD_BREAK = "\u200b"
 TAG = re.compile(r"(<[^>]*>)")
 INDEX = "search/search_index.json"
 """Where Material's search plugin writes the index (the offline plugin inlines it)."""
+_HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,40}")
 _HAN_SPACE = re.compile(r"\s*([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\s*")
 CHAPTER_BOOST = 1.0
 GLOSSARY_BOOST = 0.5
@@ -220,6 +221,13 @@ def _patched(source: str, sha256: str, patches: tuple[tuple[str, str], ...], wha
 def patch_bundle(source: str) -> str:
     """Material's page bundle, fetching the search index only once search is used."""
     return _patched(source, BUNDLE_SHA256, BUNDLE_PATCHES, "page bundle")
+
+
+def dictionary_words(terms: Iterable[str]) -> list[str]:
+    """The terms jieba should keep whole: each glossary term and synonym written
+    in Chinese characters only (a reader searches them as one word; jieba alone
+    cuts 戴明环 into 戴 + 明环)."""
+    return sorted({term for term in terms if _HAN_WORD.fullmatch(term)})
 
 
 def patch_worker(source: str, synonyms: dict[str, str]) -> str:

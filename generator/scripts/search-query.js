@@ -32,6 +32,7 @@
   var FILLERS = new Set([
     "的", "了", "和", "与", "及", "或", "是", "在", "吗", "呢", "啊", "把", "被", "对",
     "如何", "怎么", "怎样", "什么", "为什么", "哪些", "哪个", "应该", "可以", "需要",
+    "怎么办", "怎么样", "什么时候", "是什么", "有哪些", "要", "该", "吧",
   ]);
   var vocabularies = new WeakMap();
   var plainTexts = new WeakMap();
@@ -44,6 +45,7 @@
   var TITLE_BOOST = 4;
   var TEXT_BOOST = 2;
   var MAX_VARIANTS = 12;
+  var SENTENCE = 3;
 
   /* The index's words written in Chinese characters, longer than one character. */
   function vocabulary(index) {
@@ -171,6 +173,7 @@
   /* The Lunr query of one variant of the query, and its parts as typed. */
   function variant(text, words) {
     var clauses = [];
+    var loose = [];
     var terms = [];
     var phrases = text.match(PARTS) || [];
     phrases.forEach(function (part) {
@@ -184,16 +187,25 @@
         pieces.forEach(function (piece) {
           /* A lone character beside words (链 in 区块链) must be there but
            * weighs nothing: it is inside almost any word holding it. */
-          var weight = longer && piece.length === 1 ? "^0" : "";
-          clauses.push("+*" + piece + "*" + weight);
+          var lone = longer && piece.length === 1;
+          clauses.push("+*" + piece + "*" + (lone ? "^0" : ""));
+          if (!lone) loose.push("*" + piece + "*");
           terms.push(piece);
         });
       } else {
         clauses.push("+" + stem(part) + "*");
+        loose.push(stem(part) + "*");
         terms.push(stem(part));
       }
     });
-    return { query: clauses.join(" "), terms: terms, phrases: phrases };
+    return {
+      query: clauses.join(" "),
+      /* A sentence (three words or more) that no page holds entirely: the
+       * pages holding most of its words (rank weighs them by how many). */
+      fallback: loose.length >= SENTENCE ? loose.join(" ") : "",
+      terms: terms,
+      phrases: phrases,
+    };
   }
 
   /* Prepare every variant of the query; Material parses the returned clauses
@@ -219,9 +231,15 @@
   /* Every variant searched; a section found by several keeps its best score
    * and the words each found. */
   function search(index) {
+    var results = merged(index, "query");
+    return results.length ? results : merged(index, "fallback");
+  }
+
+  function merged(index, kind) {
     var byRef = new Map();
     variants.forEach(function (each) {
-      index.search(each.query).forEach(function (result) {
+      if (!each[kind]) return;
+      index.search(each[kind]).forEach(function (result) {
         var seen = byRef.get(result.ref);
         if (!seen) {
           byRef.set(result.ref, result);
@@ -276,6 +294,22 @@
     });
   }
 
+  /* The share of a variant's words a result holds (1 unless it was found by
+   * a sentence's fallback), at its best variant. */
+  function coverage(result) {
+    var matched = Object.keys(result.matchData.metadata);
+    var best = 0;
+    variants.forEach(function (each) {
+      var held = each.terms.filter(function (word) {
+        return matched.some(function (token) {
+          return token.indexOf(word) !== -1;
+        });
+      }).length;
+      best = Math.max(best, each.terms.length ? held / each.terms.length : 1);
+    });
+    return best;
+  }
+
   function pageOf(location) {
     return location.split("#")[0];
   }
@@ -296,6 +330,7 @@
       });
       if (inTitle) result.score *= TITLE_BOOST;
       else if (inText) result.score *= TEXT_BOOST;
+      result.score *= Math.pow(coverage(result), 2);
       var page = pageOf(result.ref);
       pageScores.set(page, (pageScores.get(page) || 0) + result.score);
     });
