@@ -45,7 +45,7 @@
   var TITLE_BOOST = 4;
   var TEXT_BOOST = 2;
   var MAX_VARIANTS = 12;
-  var SENTENCE = 3;
+  var SENTENCE = 2;
 
   /* The index's words written in Chinese characters, longer than one character. */
   function vocabulary(index) {
@@ -184,12 +184,16 @@
         var longer = pieces.some(function (piece) {
           return piece.length > 1;
         });
-        pieces.forEach(function (piece) {
+        var lone = pieces.map(function (piece) {
+          return longer && piece.length === 1;
+        });
+        pieces.forEach(function (piece, at) {
           /* A lone character beside words (链 in 区块链) must be there but
            * weighs nothing: it is inside almost any word holding it. */
-          var lone = longer && piece.length === 1;
-          clauses.push("+*" + piece + "*" + (lone ? "^0" : ""));
-          if (!lone) loose.push("*" + piece + "*");
+          clauses.push("+*" + piece + "*" + (lone[at] ? "^0" : ""));
+          /* Only a word that stands whole may stand alone in the fallback
+           * (区块 of 区块链 is part of a word the index does not have). */
+          if (!lone[at] && !lone[at - 1] && !lone[at + 1]) loose.push("*" + piece + "*");
           terms.push(piece);
         });
       } else {
@@ -200,8 +204,9 @@
     });
     return {
       query: clauses.join(" "),
-      /* A sentence (three words or more) that no page holds entirely: the
-       * pages holding most of its words (rank weighs them by how many). */
+      /* A question or phrase (two words or more) that no page holds
+       * entirely: the pages holding most of its words (rank weighs them by
+       * how many). */
       fallback: loose.length >= SENTENCE ? loose.join(" ") : "",
       terms: terms,
       phrases: phrases,
