@@ -42,7 +42,7 @@
   var variants = [];
   /* Summed score of each page found by the last search, for order. */
   var pageScores = new Map();
-  var TITLE_BOOST = 4;
+  var TITLE_BOOST = 10;
   var TEXT_BOOST = 2;
   var MAX_VARIANTS = 12;
   var SENTENCE = 2;
