@@ -72,7 +72,7 @@ def throttled(page: Page) -> list[int]:
 def first_paint(page: Page) -> float:
     """Seconds from navigation start to the first contentful paint."""
     page.wait_for_function(
-        "() => performance.getEntriesByType('paint').some(e => e.name === 'first-contentful-paint')",
+        "() => performance.getEntriesByName('first-contentful-paint', 'paint').length",
         polling=200,
         timeout=120_000,
     )

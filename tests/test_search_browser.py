@@ -39,9 +39,7 @@ def test_pair_list_covers_the_course() -> None:
 
 
 @pytest.mark.parametrize("scheme", ["http", "file"])
-def test_queries_find_their_page_first(
-    scheme: str, server: str, site: Path, page: Page
-) -> None:
+def test_queries_find_their_page_first(scheme: str, server: str, site: Path, page: Page) -> None:
     start = f"{server}/index.html" if scheme == "http" else (site / "index.html").as_uri()
     found = ranks(page, start)
     missed = {query: rank for query, rank in found.items() if rank != 1}
