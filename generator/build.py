@@ -40,17 +40,25 @@ ASSET_DIR = "assets/course"
 STYLESHEETS = (
     f"{ASSET_DIR}/form.css",
     f"{ASSET_DIR}/course.css",
-    f"{ASSET_DIR}/quiz.css",
     f"{ASSET_DIR}/attitudes.css",
 )
 SCRIPTS = (
+    f"{ASSET_DIR}/search-input.js",
+    f"{ASSET_DIR}/tables.js",
+)
+QUIZ_STYLESHEETS = (f"{ASSET_DIR}/quiz.css",)
+QUIZ_SCRIPTS = (
     f"{ASSET_DIR}/quiz.js",
     f"{ASSET_DIR}/ts-fsrs.js",
     f"{ASSET_DIR}/review.js",
     f"{ASSET_DIR}/progress-sync.js",
-    f"{ASSET_DIR}/search-input.js",
-    f"{ASSET_DIR}/tables.js",
 )
+"""Only on pages with a quiz or a review count (``QUIZ_MARKERS``): every other page
+loads less."""
+QUIZ_MARKERS = ('class="course-quiz', 'class="course-review')
+"""In the HTML of every page the quiz scripts work on: quizzes, 错题本, 今日复习 and
+我的进度 (the quiz form and the notices every such page includes), and the home
+page's count of questions due for review."""
 POLYFILLS = (f"{ASSET_DIR}/iframe-worker-shim.js",)
 """Local copy of the shim that lets search run from file://, instead of a CDN."""
 

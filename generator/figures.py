@@ -8,10 +8,10 @@ A chapter places a figure with a line of its own::
 The text in brackets is optional; when present it must be the figure's title,
 so the chapter's Markdown still says what stands there. The build replaces the
 line with the drawing, numbered ``图 N-M`` (chapter N, M-th figure in it), its
-caption and its alt text. The SVG is embedded as a ``data:`` URI, so the very
-same drawing reaches the site and every PDF made from the chapter's HTML, and
-is also published at ``figures/<name>.svg`` (the image links to it, for zooming
-on a phone).
+caption and its alt text. The SVG is published at ``figures/<name>.svg``: the
+site's image loads that file (a page stays light on a slow network, and the
+image links to it for zooming on a phone), while the chapter HTML the PDFs and
+the SCORM package are made from embeds the very same drawing as a ``data:`` URI.
 
 A drawing depends only on its data, the drawing code and templates, and the
 renderer's version: these are hashed into a key, and a figure already drawn
@@ -269,20 +269,25 @@ def expand(markdown: str, chapter: str, figures: FigureSet) -> str:
     return "\n".join(lines)
 
 
-def insert(html: str, chapter: str, figures: FigureSet, svgs: dict[str, str]) -> str:
+def insert(
+    html: str, chapter: str, figures: FigureSet, svgs: dict[str, str], embed: bool = True
+) -> str:
     """The chapter's rendered ``html`` with each placeholder replaced by its figure:
-    number, caption and alt text as escaped plain text, the SVG as a ``data:`` URI.
+    number, caption and alt text as escaped plain text, the SVG as a ``data:`` URI
+    (``embed``, for PDFs and packages) or as a link to its published file.
     ContentError for a placeholder that Markdown left where no figure can go."""
     template = environment().get_template("figures/figure.html.j2")
     lost: list[SourceError] = []
     for placement in figures.placements.get(chapter, []):
         svg = svgs[placement.figure]
         size = SIZE.search(svg)
+        href = f"../{site_path(placement.figure)}"
+        data = f"data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}"
         figure = template.render(
             placement=placement,
             figure=figures.items[placement.figure].model,
-            href=f"../{FOLDER}/{placement.figure}.svg",
-            data=base64.b64encode(svg.encode()).decode(),
+            href=href,
+            src=data if embed else href,
             width=round(float(size["w"]) * 4 / 3) if size else None,
             height=round(float(size["h"]) * 4 / 3) if size else None,
         ).strip()

@@ -113,8 +113,13 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             self.settings = settings
             self.catalog, self.pages, self.jobs = loaded.catalog, loaded.pages, loaded.jobs
             self.figures, self.synonyms = loaded.figures, loaded.synonyms
+            words = search.dictionary_words(
+                [term.term for term in self.catalog.glossary] + list(self.synonyms)
+            )
             self.segments = segments.SegmentCache(
-                self._cache_folder(self.config.search_cache), docs_dir / self.config.search_terms
+                self._cache_folder(self.config.search_cache),
+                docs_dir / self.config.search_terms,
+                words,
             )
             self.segments.install()
             self.svgs = figures.render_figures(
@@ -133,6 +138,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         logging.getLogger("generator").parent = log
         config.extra_css.extend(build.STYLESHEETS)
         config.extra_javascript.extend(build.SCRIPTS)
+        config.extra["course_quiz"] = {
+            "stylesheets": list(build.QUIZ_STYLESHEETS),
+            "scripts": list(build.QUIZ_SCRIPTS),
+        }
         polyfills = config.extra.setdefault("polyfills", [])
         polyfills.extend(p for p in build.POLYFILLS if p not in polyfills)
         if config.nav:
@@ -162,15 +171,19 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.scorm_file = File.generated(config, scorm.PACKAGE_PATH, content=b"")
         files.append(self.scorm_file)
         for file in list(files):
+            patch = None
             if search.WORKER.match(file.src_uri):
-                files.remove(file)
-                try:
-                    content = search.patch_worker(
-                        Path(file.abs_src_path or "").read_text(encoding="utf-8"), self.synonyms
-                    )
-                except search.WorkerChanged as exc:
-                    raise PluginError(str(exc)) from None
-                files.append(File.generated(config, file.src_uri, content=content))
+                patch = lambda source: search.patch_worker(source, self.synonyms)  # noqa: E731
+            elif search.BUNDLE.match(file.src_uri):
+                patch = search.patch_bundle
+            if patch is None:
+                continue
+            files.remove(file)
+            try:
+                content = patch(Path(file.abs_src_path or "").read_text(encoding="utf-8"))
+            except search.WorkerChanged as exc:
+                raise PluginError(str(exc)) from None
+            files.append(File.generated(config, file.src_uri, content=content))
         return files
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -301,7 +314,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             html = self.chapter_html[chapter]
             pages[f"{self.config.chapters_dir}/{chapter}.html"] = scorm.PageSource(html, path, text)
         theme = sorted(p for p in published if scorm.THEME_STYLESHEETS.fullmatch(p))
-        stylesheets = [*theme, *(str(css) for css in config.extra_css)]
+        stylesheets = [*theme, *(str(css) for css in config.extra_css), *build.QUIZ_STYLESHEETS]
         try:
             package = scorm.collect(
                 pages, published, self.catalog, self.config.chapters_dir, stylesheets
@@ -339,6 +352,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         """
         assert self.catalog is not None and self.segments is not None
         self.segments.save(keep_unused=self.dirty)
+        # Before the offline plugin (priority -100) inlines the index into a script.
+        index = Path(config.site_dir) / search.INDEX
+        if index.is_file():
+            index.write_text(search.compact_index(index.read_text(encoding="utf-8")), "utf-8")
         if self.serving and not self.warmed and self.settings is not None:
             self.segments.warm_up()
             course.warm_up(self.settings)
@@ -364,12 +381,15 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         assert self.catalog is not None
+        chapter = self._chapter(page)
+        boost = search.OTHER_BOOST
+        if chapter is not None:
+            boost = search.CHAPTER_BOOST
+        elif page.file.src_uri == build.GLOSSARY_PAGE:
+            boost = search.GLOSSARY_BOOST
+        page.meta.setdefault("search", {}).setdefault("boost", boost)
         if page.is_homepage:
             return markdown.replace(HOME_SUMMARY_MARKER, render_home_summary(self.catalog))
-        if Path(page.file.src_uri).parts[0] in {kind.folder for kind in CONTENT_TYPES}:
-            search_meta = page.meta.setdefault("search", {})
-            search_meta.setdefault("boost", search.MATERIAL_BOOST)
-        chapter = self._chapter(page)
         if chapter is None:
             return markdown
         source = Path(page.file.abs_src_path or "")
@@ -379,13 +399,16 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         return markdown + render_chapter_resources(chapter, self.catalog, pdf_name)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # Read by overrides/main.html: the quiz script and styles load only here.
+        page.meta["course_quiz"] = any(marker in html for marker in build.QUIZ_MARKERS)
         chapter = self._chapter(page)
         if chapter is not None:
             try:
-                html = figures.insert(html, chapter, self.figures, self.svgs)
+                # The PDFs and the SCORM package embed the figures; the site links them.
+                self.chapter_html[chapter] = figures.insert(html, chapter, self.figures, self.svgs)
+                html = figures.insert(html, chapter, self.figures, self.svgs, embed=False)
             except ContentError as exc:
                 raise PluginError(str(exc)) from None
-            self.chapter_html[chapter] = html
         return html
 
     def on_serve(

@@ -7,6 +7,10 @@ which segments against the index's own words, requires every word, maps what
 readers type to the course's terms and hands Lunr a clean query. The patch is
 checked against the exact worker file it was written for, so a Material update
 stops the build instead of silently searching the old way.
+
+Material's page bundle is patched the same way so the search index is fetched
+when a reader first opens search, not on every page load, and the index
+itself is compacted after Material writes it (``compact_index``).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from importlib.resources import files
 from pathlib import Path
 
@@ -33,21 +37,57 @@ PATCHES = (
         's=>[...fe(s,this.index.invertedIndex)].join("* "))',
         "e=self.courseSearch.rewrite(e,this.index.invertedIndex)",
     ),
-    # Results whose title or text holds the query as typed (not only its words
-    # scattered around) rank higher: 客户拜访 finds chapter 5 "客户拜访" first.
+    # Every way of writing a synonym is searched (a query each); results whose
+    # title or text holds the query as typed (not only its words scattered
+    # around) rank higher: 客户拜访 finds chapter 5 "客户拜访" first.
     (
         "this.index.search(e).reduce(",
-        "self.courseSearch.rank(this.index.search(e),this.map).reduce(",
+        "self.courseSearch.rank(self.courseSearch.search(this.index),this.map).reduce(",
     ),
     # A query word counts as found when a matched index word contains it, not
     # only when it starts with it (客户 inside 大客户 is found, not "missing").
     ("e[s].startsWith(o.term)&&", "e[s].includes(o.term)&&"),
+    # A synonym that found the page stands for the other ways of writing it:
+    # none of them is shown as missing.
+    (
+        "let f=he(r,Object.keys(u.metadata));",
+        "let f=self.courseSearch.found(he(r,Object.keys(u.metadata)));",
+    ),
+    # Pages in the order of their summed section scores (see search-query.js).
+    ("},[]).sort((s,o)=>o.score-s.score).reduce(", "},[]).sort(self.courseSearch.order).reduce("),
 )
+BUNDLE = re.compile(r"^assets/javascripts/bundle\.[0-9a-f]+\.min\.js$")
+BUNDLE_SHA256 = "b9a1ef14b5e91ad61fa8d7dd42e1f55e6af0ebd224bc8970dff0e7d7311b172f"
+"""Material 9.8.2's ``bundle.a5f9d56c.min.js``, the file the patches below fit."""
+BUNDLE_PATCHES = (
+    # The worker gets the index once search is opened, over HTTP as from file://
+    # (Material waits so only for file://), not as soon as a page loads.
+    (
+        'L($(location.protocol!=="file:"),Je("search")).pipe(Re(o=>o),b(()=>t))',
+        'L($(!1),Je("search")).pipe(Re(o=>o),b(()=>t))',
+    ),
+    # Highlighting the searched words needs the index's settings only on a page
+    # opened from a search result (an h= parameter): fetch it only then.
+    (
+        'z([t,r.pipe(Q(we()),g(o=>!!o.searchParams.get("h")))])',
+        'r.pipe(Q(we()),g(o=>!!o.searchParams.get("h")),b(o=>t.pipe(m(n=>[n,o]))))',
+    ),
+)
+WORD_BREAK = "\u200b"
+"""What Material's plugin puts between jieba's words in the index."""
+TAG = re.compile(r"(<[^>]*>)")
+INDEX = "search/search_index.json"
+"""Where Material's search plugin writes the index (the offline plugin inlines it)."""
+_HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,40}")
 _HAN_SPACE = re.compile(r"\s*([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\s*")
-MATERIAL_BOOST = 0.5
-"""Search weight of quiz, case and form pages (Material's ``search.boost``): they
-repeat their chapter's title and words, and the chapter that teaches a word
-should come before the exercise about it."""
+CHAPTER_BOOST = 1.0
+GLOSSARY_BOOST = 0.5
+OTHER_BOOST = 0.25
+"""Search weight of each page kind (Material's ``search.boost``, multiplied into
+every score of the page's sections). The chapter that teaches a word comes
+first, then the glossary that defines it; quizzes, cases, forms, section lists
+and the home page repeat the chapters' titles and words and come after them,
+unless the query names them more closely than any chapter does."""
 SOURCE_MAP = re.compile(r"\n//# sourceMappingURL=\S+\s*$")
 MAX_TERM_LENGTH = 40
 """The longest word in the search dictionary or synonym list (the longest has 17):
@@ -162,19 +202,65 @@ def _terms_problem(terms: list[str]) -> str | None:
     return None
 
 
+def _patched(source: str, sha256: str, patches: tuple[tuple[str, str], ...], what: str) -> str:
+    """``source`` with each patch applied once; WorkerChanged when it is not the
+    exact file the patches were written for."""
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
+    if digest != sha256:
+        raise WorkerChanged(
+            f"Material's {what} changed (sha256 {digest}); check that the patches "
+            "in generator/search.py still apply, then update its SHA256"
+        )
+    for old, new in patches:
+        if source.count(old) != 1:
+            raise WorkerChanged(f"{what} patch does not apply: {old}")
+        source = source.replace(old, new)
+    return SOURCE_MAP.sub("\n", source)
+
+
+def patch_bundle(source: str) -> str:
+    """Material's page bundle, fetching the search index only once search is used."""
+    return _patched(source, BUNDLE_SHA256, BUNDLE_PATCHES, "page bundle")
+
+
+def dictionary_words(terms: Iterable[str]) -> list[str]:
+    """The terms jieba should keep whole: each glossary term and synonym written
+    in Chinese characters only (a reader searches them as one word; jieba alone
+    cuts 戴明环 into 戴 + 明环)."""
+    return sorted({term for term in terms if _HAN_WORD.fullmatch(term)})
+
+
 def patch_worker(source: str, synonyms: dict[str, str]) -> str:
     """Material's worker with the course's query rewrite in place of its segmenter."""
-    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
-    if digest != WORKER_SHA256:
-        raise WorkerChanged(
-            f"Material's search worker changed (sha256 {digest}); check that the patches "
-            "in generator/search.py still apply, then update WORKER_SHA256"
-        )
-    for old, new in PATCHES:
-        if source.count(old) != 1:
-            raise WorkerChanged(f"search worker patch does not apply: {old}")
-        source = source.replace(old, new)
-    source = SOURCE_MAP.sub("\n", source)
+    source = _patched(source, WORKER_SHA256, PATCHES, "search worker")
     rewrite = (files("generator") / "scripts" / "search-query.js").read_text(encoding="utf-8")
     data = json.dumps(synonyms, ensure_ascii=False, sort_keys=True)
     return f"self.courseSearchSynonyms = {data};\n{rewrite}\n{source}"
+
+
+def compact_index(text: str) -> str:
+    """Material's search index as short as it searches the same: UTF-8 instead of
+    ``\\u`` escapes (a Chinese character takes 3 bytes instead of 6), and jieba's
+    word breaks (zero-width spaces) only where no other separator or tag already
+    ends the word."""
+    data = json.loads(text)
+    separator = re.compile(data.get("config", {}).get("separator") or r"[\s\u200b]+")
+    for doc in data.get("docs", []):
+        for field in ("title", "text"):
+            if isinstance(doc.get(field), str):
+                doc[field] = _fewer_breaks(doc[field], separator)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _fewer_breaks(text: str, separator: re.Pattern[str]) -> str:
+    """``text`` without the word breaks next to another separator or a tag."""
+
+    def run(match: re.Match[str]) -> str:
+        rest = match.group().replace(WORD_BREAK, "")
+        return rest or WORD_BREAK
+
+    parts = TAG.split(text)
+    return "".join(
+        part if TAG.fullmatch(part) else separator.sub(run, part).strip(WORD_BREAK)
+        for part in parts
+    )

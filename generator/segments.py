@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import jieba
@@ -32,9 +32,11 @@ _LOADING = threading.Lock()
 class SegmentCache:
     """jieba's words for each text, read from and saved to ``folder``."""
 
-    def __init__(self, folder: Path | None, user_dict: Path) -> None:
+    def __init__(self, folder: Path | None, user_dict: Path, words: Sequence[str] = ()) -> None:
         self.user_dict = user_dict
-        terms = user_dict.read_bytes()
+        self.words_added = tuple(words)
+        """More words jieba keeps whole (the glossary's and the synonym list's)."""
+        terms = user_dict.read_bytes() + "\0".join(self.words_added).encode()
         self.terms_key = hashlib.sha256(terms).hexdigest()
         key = hashlib.sha256(
             f"{jieba.__version__}\0{jieba.dt.dictionary}\0{self.terms_key}".encode()
@@ -67,6 +69,8 @@ class SegmentCache:
         with _LOADING:
             if self.terms_key not in _user_dicts_loaded:
                 jieba.load_userdict(str(self.user_dict))
+                for word in self.words_added:
+                    jieba.add_word(word)
                 _user_dicts_loaded.add(self.terms_key)
 
     def warm_up(self) -> None:

@@ -1,16 +1,27 @@
-/* Course search: turn what a reader types into the Lunr query Material's
- * search worker runs. generator/search.py prepends this file (and the course
- * synonyms as self.courseSearchSynonyms) to Material's worker and calls
- * courseSearch.rewrite where Material segmented Chinese queries itself.
+/* Course search: turn what a reader types into the Lunr queries Material's
+ * search worker runs, and order the pages found. generator/search.py prepends
+ * this file (and the course synonyms as self.courseSearchSynonyms) to
+ * Material's worker and calls courseSearch where Material segmented Chinese
+ * queries, searched, reported missing words and sorted the results.
  *
- * - Synonyms first: 6西格玛, 6σ and 西格玛 become 六西格玛, the course's word.
+ * - Synonyms: each line of the synonym list is one group. The course's word
+ *   (the first) is always searched; another way of writing it is searched too
+ *   when the index holds it as a word (客诉 finds 投诉 and 客诉, 跟进 also
+ *   跟踪); each way is a query of its own and a page counts once, at its best.
  * - A run of Chinese characters is cut into the words of the search index,
  *   finest first (客户满意度 -> 客户 + 满意度), so a query also finds pages
  *   where the words stand apart; characters that are no index word on their
  *   own stay together (西格玛 is searched as one piece, inside 六西格玛).
  * - Every word is required, so each word added narrows the results, and each
- *   is matched anywhere inside an index word (大客户 contains 客户).
+ *   is matched anywhere inside an index word (大客户 contains 客户). A single
+ *   character left beside longer words is required too, so 区块链 never
+ *   finds a page that only has 区块; it adds nothing to the score, since it
+ *   is found inside almost any word holding it.
  * - Latin words are stemmed as the index was and matched as prefixes.
+ * - Pages come in the order of the summed scores of all their sections: the
+ *   chapter that teaches a word uses it in many places, a form or a quiz
+ *   named after it in one. Each page kind has its weight (search.boost, see
+ *   generator/search.py).
  */
 (function () {
   "use strict";
@@ -21,13 +32,20 @@
   var FILLERS = new Set([
     "的", "了", "和", "与", "及", "或", "是", "在", "吗", "呢", "啊", "把", "被", "对",
     "如何", "怎么", "怎样", "什么", "为什么", "哪些", "哪个", "应该", "可以", "需要",
+    "怎么办", "怎么样", "什么时候", "是什么", "有哪些", "要", "该", "吧",
   ]);
   var vocabularies = new WeakMap();
   var plainTexts = new WeakMap();
-  /* The query's parts as typed (after synonyms), kept by rewrite for rank. */
-  var phrases = [];
-  var TITLE_BOOST = 4;
+  /* The query's variants (one per way of writing its synonyms), kept by
+   * rewrite for search, found and rank: each has its Lunr query, its clause
+   * terms and its parts as typed. */
+  var variants = [];
+  /* Summed score of each page found by the last search, for order. */
+  var pageScores = new Map();
+  var TITLE_BOOST = 10;
   var TEXT_BOOST = 2;
+  var MAX_VARIANTS = 12;
+  var SENTENCE = 2;
 
   /* The index's words written in Chinese characters, longer than one character. */
   function vocabulary(index) {
@@ -42,12 +60,31 @@
     return words;
   }
 
-  /* Replace every known way of writing a term with the course's term, longest first. */
-  function applySynonyms(query) {
+  /* The synonym list as groups: the course's word -> every way of writing it. */
+  function groups() {
     var synonyms = self.courseSearchSynonyms || {};
+    var byTerm = {};
+    for (var key in synonyms) {
+      (byTerm[synonyms[key]] = byTerm[synonyms[key]] || []).push(key);
+    }
+    return byTerm;
+  }
+
+  /* Whether the index has ``term`` as a word of its own (a Latin one stemmed). */
+  function inIndex(term, index) {
+    if (HAN.test(term)) return Object.prototype.hasOwnProperty.call(index, term);
+    var words = term.match(PARTS) || [];
+    return words.length === 1 && Object.prototype.hasOwnProperty.call(index, stem(words[0]));
+  }
+
+  /* The query once per way of writing each synonym in it: the course's word
+   * first, then the others the index has, longest match first. */
+  function applySynonyms(query, index) {
+    var synonyms = self.courseSearchSynonyms || {};
+    var byTerm = groups();
     var longest = 0;
     for (var key in synonyms) longest = Math.max(longest, key.length);
-    var out = "";
+    var out = [""];
     for (var i = 0; i < query.length; ) {
       var found = 0;
       for (var length = Math.min(longest, query.length - i); length > 0; length--) {
@@ -56,13 +93,23 @@
           break;
         }
       }
+      var ways = [query[i]];
       if (found) {
-        out += synonyms[query.slice(i, i + found)];
-        i += found;
-      } else {
-        out += query[i];
-        i += 1;
+        var term = synonyms[query.slice(i, i + found)];
+        ways = [term].concat(
+          byTerm[term].filter(function (other) {
+            return other !== term && inIndex(other, index);
+          })
+        );
       }
+      var next = [];
+      out.forEach(function (start) {
+        ways.forEach(function (way) {
+          if (next.length < MAX_VARIANTS) next.push(start + way);
+        });
+      });
+      out = next;
+      i += found || 1;
     }
     return out;
   }
@@ -123,29 +170,115 @@
       .trim();
   }
 
-  function rewrite(query, index) {
-    var words = vocabulary(index);
-    var text = applySynonyms(normalise(query));
+  /* The Lunr query of one variant of the query, and its parts as typed. */
+  function variant(text, words) {
     var clauses = [];
-    phrases = text.match(PARTS) || [];
+    var loose = [];
+    var terms = [];
+    var phrases = text.match(PARTS) || [];
     phrases.forEach(function (part) {
       if (HAN.test(part)) {
         var pieces = segment(part, words).filter(function (piece) {
           return !FILLERS.has(piece);
         });
-        /* A lone character beside words (表 in 每日销售报告表) would match
-         * every word holding it; the phrase boost in rank covers it instead. */
-        var longer = pieces.filter(function (piece) {
+        var longer = pieces.some(function (piece) {
           return piece.length > 1;
         });
-        (longer.length ? longer : pieces).forEach(function (piece) {
-          clauses.push("+*" + piece + "*");
+        var lone = pieces.map(function (piece) {
+          return longer && piece.length === 1;
+        });
+        pieces.forEach(function (piece, at) {
+          /* A lone character beside words (链 in 区块链) must be there but
+           * weighs nothing: it is inside almost any word holding it. */
+          clauses.push("+*" + piece + "*" + (lone[at] ? "^0" : ""));
+          /* Only a word that stands whole may stand alone in the fallback
+           * (区块 of 区块链 is part of a word the index does not have). */
+          if (!lone[at] && !lone[at - 1] && !lone[at + 1]) loose.push("*" + piece + "*");
+          terms.push(piece);
         });
       } else {
         clauses.push("+" + stem(part) + "*");
+        loose.push(stem(part) + "*");
+        terms.push(stem(part));
       }
     });
-    return clauses.join(" ");
+    return {
+      query: clauses.join(" "),
+      /* A question or phrase (two words or more) that no page holds
+       * entirely: the pages holding most of its words (rank weighs them by
+       * how many). */
+      fallback: loose.length >= SENTENCE ? loose.join(" ") : "",
+      terms: terms,
+      phrases: phrases,
+    };
+  }
+
+  /* Prepare every variant of the query; Material parses the returned clauses
+   * (all variants' words) to tell which words each result holds. */
+  function rewrite(query, index) {
+    var words = vocabulary(index);
+    variants = applySynonyms(normalise(query), index)
+      .map(function (text) {
+        return variant(text, words);
+      })
+      .filter(function (each) {
+        return each.query;
+      });
+    var all = [];
+    variants.forEach(function (each) {
+      each.query.split(" ").forEach(function (clause) {
+        if (all.indexOf(clause) === -1) all.push(clause);
+      });
+    });
+    return all.join(" ");
+  }
+
+  /* Every variant searched; a section found by several keeps its best score
+   * and the words each found. */
+  function search(index) {
+    var results = merged(index, "query");
+    return results.length ? results : merged(index, "fallback");
+  }
+
+  function merged(index, kind) {
+    var byRef = new Map();
+    variants.forEach(function (each) {
+      if (!each[kind]) return;
+      index.search(each[kind]).forEach(function (result) {
+        var seen = byRef.get(result.ref);
+        if (!seen) {
+          byRef.set(result.ref, result);
+        } else {
+          seen.matchData.combine(result.matchData);
+          seen.score = Math.max(seen.score, result.score);
+        }
+      });
+    });
+    return Array.from(byRef.values());
+  }
+
+  /* Which query words a result holds (Material's table): those of the first
+   * variant it holds all of, so another way of writing a synonym is never
+   * shown as missing. */
+  function found(terms) {
+    for (var v = 0; v < variants.length; v++) {
+      var words = variants[v].terms;
+      var all = words.every(function (word) {
+        return terms[word];
+      });
+      if (all) {
+        var held = {};
+        words.forEach(function (word) {
+          held[word] = true;
+        });
+        return held;
+      }
+    }
+    var first = {};
+    (variants.length ? variants[0].terms : []).forEach(function (word) {
+      first[word] = !!terms[word];
+    });
+    return first;
   }
 
   /* A document's title and text as a reader sees them: no tags, no word breaks. */
@@ -160,24 +293,67 @@
     return texts;
   }
 
-  function containsAll(text) {
+  function containsAll(text, phrases) {
     return phrases.every(function (phrase) {
       return text.indexOf(phrase) !== -1;
     });
   }
 
-  /* Raise the score of results that hold every part of the query as typed. */
+  /* The share of a variant's words a result holds (1 unless it was found by
+   * a sentence's fallback), at its best variant. */
+  function coverage(result) {
+    var matched = Object.keys(result.matchData.metadata);
+    var best = 0;
+    variants.forEach(function (each) {
+      var held = each.terms.filter(function (word) {
+        return matched.some(function (token) {
+          return token.indexOf(word) !== -1;
+        });
+      }).length;
+      best = Math.max(best, each.terms.length ? held / each.terms.length : 1);
+    });
+    return best;
+  }
+
+  function pageOf(location) {
+    return location.split("#")[0];
+  }
+
+  /* Raise the score of results that hold every part of a variant as typed,
+   * and sum each page's section scores for order. */
   function rank(results, documents) {
-    if (!phrases.length) return results;
+    pageScores = new Map();
     results.forEach(function (result) {
       var doc = documents.get(result.ref);
       if (!doc) return;
       var texts = plain(doc);
-      if (containsAll(texts[0])) result.score *= TITLE_BOOST;
-      else if (containsAll(texts[1])) result.score *= TEXT_BOOST;
+      var inTitle = variants.some(function (each) {
+        return containsAll(texts[0], each.phrases);
+      });
+      var inText = variants.some(function (each) {
+        return containsAll(texts[1], each.phrases);
+      });
+      if (inTitle) result.score *= TITLE_BOOST;
+      else if (inText) result.score *= TEXT_BOOST;
+      result.score *= Math.pow(coverage(result), 2);
+      var page = pageOf(result.ref);
+      pageScores.set(page, (pageScores.get(page) || 0) + result.score);
     });
     return results;
   }
 
-  self.courseSearch = { rewrite: rewrite, rank: rank };
+  /* Material's sort: pages by their summed score, a page's sections by theirs. */
+  function order(a, b) {
+    var pageA = pageScores.get(pageOf(a.location)) || 0;
+    var pageB = pageScores.get(pageOf(b.location)) || 0;
+    return pageB - pageA || b.score - a.score;
+  }
+
+  self.courseSearch = {
+    rewrite: rewrite,
+    search: search,
+    found: found,
+    rank: rank,
+    order: order,
+  };
 })();
