@@ -34,6 +34,7 @@ from generator.pages import (
     render_trainer_index,
     render_trainer_page,
 )
+from generator.pdf import STYLESHEETS as PRINT_STYLESHEETS
 from generator.pdf import PdfCache, PdfJob
 
 ASSET_DIR = "assets/course"
@@ -45,6 +46,7 @@ STYLESHEETS = (
 )
 SCRIPTS = (
     f"{ASSET_DIR}/quiz.js",
+    f"{ASSET_DIR}/exam.js",
     f"{ASSET_DIR}/search-input.js",
     f"{ASSET_DIR}/tables.js",
 )
@@ -56,6 +58,7 @@ _PACKAGED_ASSETS = {
     f"{ASSET_DIR}/course.css": "styles/site.css",
     f"{ASSET_DIR}/quiz.css": "styles/quiz.css",
     f"{ASSET_DIR}/quiz.js": "scripts/quiz.js",
+    f"{ASSET_DIR}/exam.js": "scripts/exam.js",
     f"{ASSET_DIR}/search-input.js": "scripts/search-input.js",
     f"{ASSET_DIR}/tables.js": "scripts/tables.js",
     f"{ASSET_DIR}/iframe-worker-shim.js": "vendor/iframe-worker-shim.js",
@@ -136,7 +139,8 @@ def pdf_jobs(catalog: Catalog, course_title: str, organisation: str = "") -> Ite
                 )
                 path = document.path(kind.folder, item.id)
                 where = origin or SourceError(item.source.path, 1, "")
-                yield PdfJob(path, html, max_pages=limit, origin=where)
+                sheets = (*PRINT_STYLESHEETS, *document.stylesheets)
+                yield PdfJob(path, html, max_pages=limit, origin=where, stylesheets=sheets)
         for document in kind.course_documents:
             html = render_course_print_html(kind, document.template, catalog, course_title)
             yield PdfJob(document.path(kind.folder, COURSE), html)

@@ -576,6 +576,9 @@
     all(document, "form.course-quiz").forEach(setUp);
   }
 
+  /* For scripts/exam.js, which grades exam questions the quizzes' way. */
+  window.CourseQuiz = { graders: graders, grade: grade, keyOf: keyOf, reset: reset };
+
   /* Material's document$ emits on every page load, including instant navigation. */
   if (typeof window.document$ !== "undefined") {
     window.document$.subscribe(init);
