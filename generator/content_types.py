@@ -19,7 +19,7 @@ from generator.models.form import Form
 from generator.models.quiz import Quiz
 
 PAPER_VERSIONS = ("a", "b")
-"""An exam's paper versions for trainers, 试卷 A and 试卷 B (``templates/exams/paper-a.html.j2``)."""
+"""An exam's paper versions for trainers, 试卷 A and 试卷 B (``exams/paper-a.html.j2``)."""
 EXERCISES = ("exercises.css",)
 """The print look of quiz questions without answers: the handbook's and the exam papers'."""
 EXAM_PRINT = (*EXERCISES, "exam-print.css")

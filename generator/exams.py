@@ -113,10 +113,11 @@ def pool(item: Item, catalog: Catalog) -> list[Pooled]:
 
 def blueprint(item: Item, catalog: Catalog, chapters_href: str) -> dict[str, Any]:
     """What ``scripts/exam.js`` draws by: each draw's number and pool (question ids),
-    the pass mark, the time limit and each chapter's title and page."""
+    the pass mark, the time limit and each chapter's title and page, in course order."""
     exam = _exam(item)
     pools = exam.pools(catalog)
-    chapters = sorted({pooled.chapter for each in pools for pooled in each})
+    drawn_from = {pooled.chapter for each in pools for pooled in each}
+    chapters = [chapter for chapter in catalog.chapters if chapter in drawn_from]
     return {
         "id": item.id,
         "passPercent": exam.pass_percent,
@@ -130,21 +131,3 @@ def blueprint(item: Item, catalog: Catalog, chapters_href: str) -> dict[str, Any
             for chapter in chapters
         },
     }
-
-
-def chapter_counts(item: Item, catalog: Catalog) -> list[tuple[str, int, int]]:
-    """(chapter, questions an attempt draws from it at most, pool size) for the
-    page's table, in course order; a draw across chapters counts in none."""
-    exam = _exam(item)
-    drawn: dict[str, int] = {}
-    pooled_in: dict[str, set[str]] = {}
-    for rule, each in zip(exam.draws, exam.pools(catalog), strict=True):
-        for pooled in each:
-            pooled_in.setdefault(pooled.chapter, set()).add(pooled.question.id)
-        if rule.chapter:
-            drawn[rule.chapter] = drawn.get(rule.chapter, 0) + rule.number
-    return [
-        (chapter, drawn.get(chapter, 0), len(pooled_in.get(chapter, ())))
-        for chapter in catalog.chapters
-        if chapter in pooled_in
-    ]

@@ -26,7 +26,7 @@ from generator.models.common import (
     Text,
     Titled,
 )
-from generator.models.quiz import BaseQuestion, QuestionId, Quiz
+from generator.models.quiz import Question, QuestionId, Quiz
 
 if TYPE_CHECKING:
     from generator.catalog import Catalog
@@ -89,7 +89,7 @@ class Pooled:
 
     quiz: str
     chapter: str
-    question: BaseQuestion
+    question: Question
     model: Quiz
 
 
@@ -169,4 +169,3 @@ class Exam(Titled):
                     f"this draw asks for {draw.number} questions but its pool "
                     f"({draw.described}) holds {len(pool)}{shared}",
                 )
-

@@ -357,15 +357,15 @@
         ? "恭喜，已通过结业测试（通过线 " + pass + "%）。"
         : "未达到 " + pass + "% 的通过线。建议按下表复习得分低的章节，再重新抽题考一次。")));
     var chapters = {};
-    var order = [];
     attempt.ids.forEach(function (id, i) {
       var chapter = this.items[id].dataset.chapter;
-      if (!chapters[chapter]) { chapters[chapter] = { sum: 0, count: 0, wrong: [] }; order.push(chapter); }
+      if (!chapters[chapter]) { chapters[chapter] = { sum: 0, count: 0, wrong: [] }; }
       chapters[chapter].sum += attempt.scores[i];
       chapters[chapter].count += 1;
       if (attempt.scores[i] < 1) { chapters[chapter].wrong.push(i); }
     }, this);
-    order.sort();
+    /* The blueprint lists the chapters in course order. */
+    var order = Object.keys(blueprint.chapters).filter(function (c) { return chapters[c]; });
     var table = element("table", "course-exam__chapters");
     var head = table.appendChild(element("thead")).appendChild(element("tr"));
     ["章节", "题数", "得分", "复习"].forEach(function (label) { head.appendChild(element("th", "", label)); });
