@@ -86,11 +86,18 @@ def test_attempt_draws_the_blueprint_per_chapter(server: str, page: Page) -> Non
     expect(page.get_by_role("timer")).to_have_text(re.compile(r"剩余时间：(45 分 0|44 分 \d+) 秒"))
 
 
+OPTIONS = "input[type=radio], input[type=checkbox], .course-quiz__order > li"
+"""What a question lists in an order of its attempt's own."""
+
+
 def option_orders(page: Page) -> dict[str, list[str]]:
+    """Each shown question's options (or order items), by key, in the order shown."""
     return page.evaluate(  # type: ignore[no-any-return]
-        """() => Object.fromEntries([...document.querySelectorAll('.course-exam__item:not([hidden])')]
-        .map(item => [item.dataset.id, [...item.querySelectorAll('input[type=radio], input[type=checkbox], .course-quiz__order > li')]
-        .map(el => el.value || el.dataset.key)]))"""
+        """options => Object.fromEntries(
+          [...document.querySelectorAll('.course-exam__item:not([hidden])')].map(item =>
+            [item.dataset.id,
+             [...item.querySelectorAll(options)].map(el => el.value || el.dataset.key)]))""",
+        OPTIONS,
     )
 
 
