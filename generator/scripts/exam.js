@@ -366,7 +366,8 @@
     }, this);
     /* The blueprint lists the chapters in course order. */
     var order = Object.keys(blueprint.chapters).filter(function (c) { return chapters[c]; });
-    var table = element("table", "course-exam__chapters");
+    /* A table without a class of its own, so the theme styles it. */
+    var table = element("table");
     var head = table.appendChild(element("thead")).appendChild(element("tr"));
     ["章节", "题数", "得分", "复习"].forEach(function (label) { head.appendChild(element("th", "", label)); });
     var body = table.appendChild(element("tbody"));
@@ -386,7 +387,7 @@
       }
     });
     box.appendChild(element("h2", "", "各章得分"));
-    box.appendChild(table);
+    box.appendChild(element("div", "course-exam__chapters")).appendChild(table);
     var wrong = attempt.ids.filter(function (id, i) { return attempt.scores[i] < 1; });
     box.appendChild(element("h2", "", "需要复习的题目"));
     if (!wrong.length) {
@@ -401,6 +402,8 @@
         li.appendChild(link("#q-" + id, "第 " + (index + 1) + " 题"));
         li.appendChild(document.createTextNode("（得分 " + Math.round(attempt.scores[index] * 100) + "%）："));
         li.appendChild(link(blueprint.chapters[chapter].href, blueprint.chapters[chapter].title));
+        var prompt = this.question(id).querySelector(".course-quiz__prompt").textContent.replace(/\s+/g, " ").trim();
+        li.appendChild(document.createTextNode("。" + (prompt.length > 40 ? prompt.slice(0, 40) + "……" : prompt)));
       }, this);
     }
     box.hidden = false;
