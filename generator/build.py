@@ -42,6 +42,7 @@ STYLESHEETS = (
     f"{ASSET_DIR}/form.css",
     f"{ASSET_DIR}/course.css",
     f"{ASSET_DIR}/quiz.css",
+    f"{ASSET_DIR}/exam.css",
     f"{ASSET_DIR}/attitudes.css",
 )
 SCRIPTS = (
@@ -57,6 +58,7 @@ _PACKAGED_ASSETS = {
     f"{ASSET_DIR}/form.css": "styles/form.css",
     f"{ASSET_DIR}/course.css": "styles/site.css",
     f"{ASSET_DIR}/quiz.css": "styles/quiz.css",
+    f"{ASSET_DIR}/exam.css": "styles/exam.css",
     f"{ASSET_DIR}/quiz.js": "scripts/quiz.js",
     f"{ASSET_DIR}/exam.js": "scripts/exam.js",
     f"{ASSET_DIR}/search-input.js": "scripts/search-input.js",
