@@ -34,6 +34,7 @@ from generator.pages import (
     render_trainer_index,
     render_trainer_page,
 )
+from generator.pdf import STYLESHEETS as PRINT_STYLESHEETS
 from generator.pdf import PdfCache, PdfJob
 
 ASSET_DIR = "assets/course"
@@ -46,12 +47,13 @@ SCRIPTS = (
     f"{ASSET_DIR}/search-input.js",
     f"{ASSET_DIR}/tables.js",
 )
-QUIZ_STYLESHEETS = (f"{ASSET_DIR}/quiz.css",)
+QUIZ_STYLESHEETS = (f"{ASSET_DIR}/quiz.css", f"{ASSET_DIR}/exam.css")
 QUIZ_SCRIPTS = (
     f"{ASSET_DIR}/quiz.js",
     f"{ASSET_DIR}/ts-fsrs.js",
     f"{ASSET_DIR}/review.js",
     f"{ASSET_DIR}/progress-sync.js",
+    f"{ASSET_DIR}/exam.js",
 )
 """Only on pages with a quiz or a review count (``QUIZ_MARKERS``): every other page
 loads less."""
@@ -66,11 +68,13 @@ _PACKAGED_ASSETS = {
     f"{ASSET_DIR}/form.css": "styles/form.css",
     f"{ASSET_DIR}/course.css": "styles/site.css",
     f"{ASSET_DIR}/quiz.css": "styles/quiz.css",
+    f"{ASSET_DIR}/exam.css": "styles/exam.css",
     f"{ASSET_DIR}/quiz.js": "scripts/quiz.js",
     f"{ASSET_DIR}/review.js": "scripts/review.js",
     f"{ASSET_DIR}/progress-sync.js": "scripts/progress-sync.js",
     f"{ASSET_DIR}/ts-fsrs.js": "vendor/ts-fsrs.js",
     f"{ASSET_DIR}/qrcode.js": "vendor/qrcode.js",
+    f"{ASSET_DIR}/exam.js": "scripts/exam.js",
     f"{ASSET_DIR}/search-input.js": "scripts/search-input.js",
     f"{ASSET_DIR}/tables.js": "scripts/tables.js",
     f"{ASSET_DIR}/iframe-worker-shim.js": "vendor/iframe-worker-shim.js",
@@ -151,7 +155,15 @@ def pdf_jobs(catalog: Catalog, course_title: str, organisation: str = "") -> Ite
                 )
                 path = document.path(kind.folder, item.id)
                 where = origin or SourceError(item.source.path, 1, "")
-                yield PdfJob(path, html, max_pages=limit, origin=where, base_dir=kind.folder)
+                sheets = (*PRINT_STYLESHEETS, *document.stylesheets)
+                yield PdfJob(
+                    path,
+                    html,
+                    max_pages=limit,
+                    origin=where,
+                    stylesheets=sheets,
+                    base_dir=kind.folder,
+                )
         for document in kind.course_documents:
             html = render_course_print_html(kind, document.template, catalog, course_title)
             yield PdfJob(document.path(kind.folder, COURSE), html, base_dir=kind.folder)

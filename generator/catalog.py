@@ -16,7 +16,7 @@ from generator.content_files import content_sources, display_path, link_problem,
 from generator.content_types import CONTENT_TYPES, TRAINER_DIR, ContentType
 from generator.errors import ContentError, SourceError
 from generator.glossary import Term, load_glossary
-from generator.models.common import MAX_LABEL_LENGTH, Content
+from generator.models.common import MAX_LABEL_LENGTH, Titled
 from generator.sources import Source, load, read_text
 from generator.validation import validate
 
@@ -38,7 +38,7 @@ class Item:
 
     kind: ContentType
     id: str
-    model: Content
+    model: Titled
     source: Source
 
     @property
@@ -119,6 +119,8 @@ def load_catalog(
             catalog.items[kind.folder].append(Item(kind, path.stem, model, source))
     errors.extend(_broken_references(catalog, invalid))
     errors.extend(_item_problems(catalog))
+    if not invalid:
+        errors.extend(_catalog_problems(catalog))
     errors.extend(_repeated_ids(catalog))
     if errors:
         raise ContentError(errors)
@@ -192,6 +194,13 @@ def _item_problems(catalog: Catalog) -> Iterator[SourceError]:
     for items in catalog.items.values():
         for item in items:
             for location, message in item.model.problems():
+                yield item.source.error(location, message)
+
+
+def _catalog_problems(catalog: Catalog) -> Iterator[SourceError]:
+    for items in catalog.items.values():
+        for item in items:
+            for location, message in item.model.catalog_problems(catalog):
                 yield item.source.error(location, message)
 
 

@@ -13,9 +13,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.models.case import Case
-from generator.models.common import Content
+from generator.models.common import Titled
+from generator.models.exam import Exam
 from generator.models.form import Form
 from generator.models.quiz import Quiz
+
+PAPER_VERSIONS = ("a", "b")
+"""An exam's paper versions for trainers, 试卷 A and 试卷 B (``exams/paper-a.html.j2``)."""
+EXERCISES = ("exercises.css",)
+"""The print look of quiz questions without answers: the handbook's and the exam papers'."""
+EXAM_PRINT = (*EXERCISES, "exam-print.css")
+"""Exam papers and keys: the questions as the handbook prints them, and the answer sheet."""
 
 TRAINER_DIR = "trainer"
 """The trainer area: answer keys, guides and packs, out of the learner nav and search."""
@@ -29,6 +37,8 @@ class Document:
     suffix: str = ""
     trainer: bool = False
     """Published under ``trainer/`` rather than beside the learner page."""
+    stylesheets: tuple[str, ...] = ()
+    """Packaged print stylesheets applied after the common ones (``pdf.STYLESHEETS``)."""
 
     def path(self, folder: str, item_id: str) -> str:
         prefix = f"{TRAINER_DIR}/" if self.trainer else ""
@@ -38,7 +48,7 @@ class Document:
 @dataclass(frozen=True)
 class ContentType:
     folder: str
-    model: type[Content]
+    model: type[Titled]
     documents: tuple[Document, ...] = ()
     trainer_page: bool = False
     """Whether each item also has a page in the trainer area (``trainer.md.j2``)."""
@@ -68,4 +78,14 @@ CONTENT_TYPES: tuple[ContentType, ...] = (
         trainer_page=True,
     ),
     ContentType("forms", Form, documents=(Document("pdf.html.j2"),)),
+    ContentType(
+        "exams",
+        Exam,
+        documents=tuple(
+            Document(f"{part}-{version}.html.j2", suffix, trainer=True, stylesheets=EXAM_PRINT)
+            for version in PAPER_VERSIONS
+            for part, suffix in (("paper", f"-{version}"), ("key", f"-{version}-key"))
+        ),
+        trainer_page=True,
+    ),
 )

@@ -27,11 +27,12 @@ from pathlib import Path
 
 from generator import htmltree
 from generator.catalog import Catalog
+from generator.content_types import EXERCISES
 from generator.pages import environment
 from generator.pdf import PdfJob
 
 HANDBOOK_PDF = "handbook.pdf"
-STYLESHEETS = ("handbook.css",)
+STYLESHEETS = ("handbook.css", *EXERCISES)
 RESOURCES_ID = "course-resources"
 """Id of the heading that opens a chapter's list of online material (not printed)."""
 

@@ -6,6 +6,7 @@ from functools import cache
 
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 
+from generator import exams
 from generator.attitudes import ATTITUDES, BY_LABEL
 from generator.catalog import Catalog, Item
 from generator.content_types import CONTENT_TYPES, ContentType
@@ -30,6 +31,7 @@ def environment() -> Environment:
     )
     env.filters.update(FILTERS)
     env.globals.update(attitudes=ATTITUDES, attitude_styles=BY_LABEL)
+    env.globals.update(exam_paper=exams.paper, exam_pool=exams.pool, exam_blueprint=exams.blueprint)
     return env
 
 

@@ -187,7 +187,7 @@ def collect(
     for path in sheets:
         collector.stylesheet(path)
     for chapter, title in catalog.chapters.items():
-        quizzes = [i for i in catalog.of("quizzes") if i.model.chapter == chapter]
+        quizzes = [i for i in catalog.of("quizzes") if chapter in i.model.linked_chapters()]
         names = [f"{chapters_dir}/{chapter}.html", *(f"quizzes/{q.id}.html" for q in quizzes)]
         parts = [collector.article(name, pages[name]) for name in names]
         mastery = min((item.model.pass_percent for item in quizzes), default=None)  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ from generator import course
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).parent / "mkdocs"
-CONTENT = ("docs", "overrides", "quizzes", "cases", "forms", "figures", "mkdocs.yml")
+CONTENT = ("docs", "overrides", "quizzes", "cases", "forms", "figures", "exams", "mkdocs.yml")
 
 
 def run_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:

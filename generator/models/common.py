@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
 from generator.errors import excerpt
 from generator.text import label_problem
+
+if TYPE_CHECKING:
+    from generator.catalog import Catalog
 
 MAX_LABEL_LENGTH = 200
 """The longest title, name or label (the longest in the course, a figure's alt
@@ -71,19 +74,18 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Content(StrictModel):
-    """A top-level content item: it has a title and belongs to a chapter."""
+class Titled(StrictModel):
+    """A top-level content item: it has a title; it may span chapters (an exam)."""
 
     title: Label
-    chapter: ChapterId
 
     def linked_chapters(self) -> tuple[str, ...]:
         """The chapters whose pages list this item under their resources."""
-        return (self.chapter,)
+        return ()
 
     def references(self) -> list[Reference]:
         """Everything this item links to; the catalog checks each one exists."""
-        return [Reference(("chapter",), "chapters", self.chapter)]
+        return []
 
     def unique_ids(self) -> list[tuple[Location, str]]:
         """Ids that must be unique across every item of this kind (the catalog checks)."""
@@ -93,6 +95,25 @@ class Content(StrictModel):
         """Rules that span several parts of the item, each with where it is broken."""
         return iter(())
 
+    def catalog_problems(self, catalog: Catalog) -> Iterator[tuple[Location, str]]:
+        """Rules that need the other items (an exam's draws need the quizzes' questions).
+
+        Only asked when every file loaded, so a broken file never causes a second error.
+        """
+        return iter(())
+
     def page_limit(self) -> int | None:
         """The most pages this item's PDFs may have, if it declares a number."""
         return None
+
+
+class Content(Titled):
+    """A content item that belongs to one chapter."""
+
+    chapter: ChapterId
+
+    def linked_chapters(self) -> tuple[str, ...]:
+        return (self.chapter,)
+
+    def references(self) -> list[Reference]:
+        return [Reference(("chapter",), "chapters", self.chapter)]

@@ -102,13 +102,16 @@ class BaseQuestion(StrictModel):
     scenario: ItemId | None = None
     shuffle: bool | None = None
     """Overrides the quiz's ``shuffle`` for this question."""
+    tags: list[ItemId] = Field(
+        default_factory=list, description="Topics an exam can draw by, e.g. complaint"
+    )
     prompt: Text
     explanation: Text
 
     @property
     def content_hash(self) -> str:
         """Changes when the question is edited, so a stale saved answer is not restored."""
-        return short_hash(self.model_dump(mode="json", exclude={"shuffle"}))
+        return short_hash(self.model_dump(mode="json", exclude={"shuffle", "tags"}))
 
 
 class ChoiceQuestion(BaseQuestion):

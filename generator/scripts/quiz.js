@@ -828,17 +828,20 @@
       " 套自测，已作答 " + tried + " 套）。";
   }
 
-  /* For review.js and progress-sync.js. */
-  window.CourseQuiz = {
-    PREFIX: PREFIX, load: load, save: save, entry: entry, localDate: localDate,
-    reviews: reviews, showProgress: showProgress
-  };
 
   function init() {
     probeStorage();
     showProgress();
     all(document, "form.course-quiz").forEach(setUp);
   }
+
+  /* For review.js and progress-sync.js (storage, review kinds, 我的进度) and exam.js
+     (which grades exam questions the quizzes' way). */
+  window.CourseQuiz = {
+    PREFIX: PREFIX, load: load, save: save, entry: entry, localDate: localDate,
+    reviews: reviews, showProgress: showProgress,
+    graders: graders, grade: grade, keyOf: keyOf, reset: reset
+  };
 
   /* Material's document$ emits on every page load, including instant navigation. */
   function onPage(run) {
