@@ -23,7 +23,18 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from generator import build, course, figures, glyphs, handbook, pdf, scorm, search, segments
+from generator import (
+    build,
+    course,
+    figures,
+    glyphs,
+    handbook,
+    offline_app,
+    pdf,
+    scorm,
+    search,
+    segments,
+)
 from generator.cache_files import key_of, write_atomic
 from generator.catalog import Catalog
 from generator.config import CourseConfig
@@ -69,6 +80,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         """Under ``serve``: every PDF and file made from PDFs now in the site, by path."""
         self.pending: pdf.Batch | None = None
         """Under ``serve``: PDFs to render once this build is written."""
+        self.app = offline_app.App("")
 
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -118,6 +130,12 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                     log.info("Quiz item check (advisory): %s", finding)
         except ContentError as exc:
             raise PluginError(str(exc)) from None
+        self.app = offline_app.App(
+            config.site_name, config.site_description or "", _theme_colour(config)
+        )
+        clashes = list(build.hand_written_clashes(offline_app.paths(), docs_dir, self.project))
+        if clashes:
+            raise PluginError(str(ContentError(clashes)))
         # The generator logs PDF progress under "generator": print it as our own.
         logging.getLogger("generator").parent = log
         config.extra_css.extend(build.STYLESHEETS)
@@ -138,6 +156,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.catalog is not None
         outputs = [*self.pages, *build.figure_files(self.svgs), *build.assets()]
+        outputs += offline_app.outputs(self.app)
         for output in outputs:
             files.append(File.generated(config, output.path, content=output.content))
         self.chapter_html = {}
@@ -306,13 +325,17 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if self.background is not None:
             self.background.wait()
 
+    @event_priority(-50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """The search index's word cuts are saved for the next build. Under
+        """The service worker's file list is made from the written site, search
+        index included (so after the search plugin). The search index's word
+        cuts are saved for the next build. Under
         ``serve``, after the session's first build, jieba and the course are
         loaded on threads meanwhile, so the first edit's rebuild need not.
         Background PDFs start only now, so they do not slow the rebuild down.
         """
         assert self.catalog is not None and self.segments is not None
+        offline_app.finish(Path(config.site_dir))
         self.segments.save(keep_unused=self.dirty)
         if self.serving and not self.warmed and self.settings is not None:
             self.segments.warm_up()
@@ -372,6 +395,17 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
+
+
+def _theme_colour(config: MkDocsConfig) -> str:
+    """The header colour of the theme's first palette, from Material's palette styles."""
+    palette = config.theme.get("palette") or {}
+    first = palette[0] if isinstance(palette, list) and palette else palette
+    primary = first.get("primary", "indigo") if isinstance(first, dict) else "indigo"
+    for folder in config.theme.dirs:
+        for sheet in sorted(Path(folder).glob("assets/stylesheets/palette.*.min.css")):
+            return offline_app.theme_colour(sheet.read_text(encoding="utf-8"), primary)
+    return offline_app.DEFAULT_COLOUR
 
 
 def _with_form_extras(
