@@ -45,7 +45,7 @@ SEARCH_INDEX = "search/search_index.json"
 DEFAULT_COLOUR = "#4051b5"
 """Material's own primary colour (indigo), when the palette names none we can find."""
 
-VERSION_LINE = re.compile(r'^const BUILD = \{[^\n]*\};$', re.MULTILINE)
+VERSION_LINE = re.compile(r"^const BUILD = \{[^\n]*\};$", re.MULTILINE)
 """The line of ``scripts/service-worker.js`` the build fills in."""
 NOT_KEPT = re.compile(r"\.(pdf|zip|xml|map|gz)$")
 """Downloads (PDFs, the form pack, question banks) and build by-products stay online only."""

@@ -8,7 +8,8 @@
  * offline page. Only files in the build's list (precache.json, each with a
  * hash of its content) are ever kept; anything else goes to the network.
  * A new build gives a new version: its cache takes over what the old one
- * kept (copied when the file's hash is unchanged, fetched again when not),
+ * kept (copied when the file's hash is unchanged, fetched again past the
+ * browser's HTTP cache when not),
  * and the old caches are deleted on activation.
  */
 "use strict";
@@ -92,7 +93,7 @@ async function takeOver(cache, list) {
           await cache.put(urlOf(path), response);
         }
       } else {
-        await save(cache, path, { cache: "no-cache" });
+        await save(cache, path, { cache: "reload" });
       }
     }
   }
