@@ -1,16 +1,15 @@
 /*
  * The course's service worker, published at the site root so its scope is the
- * whole site. Pages come from the network first and from the cache when the
- * network fails; every other file of the site comes from the cache first (its
- * cache belongs to one build, so a cached file is always this build's).
+ * whole site. Pages and the course's own files come from the network first
+ * and from the cache when the network fails (or is very slow); the theme's
+ * files, whose names hold a hash of their content, from the cache first.
  * Every page a learner opens is kept with what it loads; on request (the
  * 离线阅读 page) the whole course. A page neither online nor kept gets the
  * offline page. Only files in the build's list (precache.json, each with a
  * hash of its content) are ever kept; anything else goes to the network.
  * A new build gives a new version: its cache takes over what the old one
  * kept (copied when the file's hash is unchanged, fetched again past the
- * browser's HTTP cache when not),
- * and the old caches are deleted on activation.
+ * browser's HTTP cache when not), and the old caches are deleted on activation.
  */
 "use strict";
 
@@ -19,6 +18,8 @@ const PREFIX = "course-";
 const CACHE = PREFIX + BUILD.version;
 const ROOT = new URL("./", self.location.href);
 const SAVING_AT_ONCE = 4;
+const SLOW_NETWORK_MS = 4000;
+const VERSIONED = /\.[0-9a-f]{8,}\.min\.(?:js|css)$/;
 
 let listing = null;
 
@@ -129,40 +130,46 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-async function fromNetworkFirst(event, path) {
-  const cache = await caches.open(CACHE);
-  let response;
-  try {
-    response = await fetch(event.request);
-  } catch (error) {
-    return (
-      (await cache.match(urlOf(path))) ||
-      (await cache.match(urlOf(BUILD.offline))) ||
-      Response.error()
-    );
-  }
-  const list = await fileList().catch(() => ({ files: {} }));
-  if (keepable(response) && path in list.files) {
-    event.waitUntil(cache.put(urlOf(path), response.clone()));
-  }
-  return response;
+function delay(milliseconds) {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }
 
-async function fromCacheFirst(event, path) {
+/*
+ * Network first, so a new build's pages and scripts are used at once; the
+ * kept copy when the network fails, or when it is slower than SLOW_NETWORK_MS
+ * (the network's answer still replaces the kept copy for next time).
+ */
+async function fromNetworkFirst(event, path) {
   const list = await fileList().catch(() => ({ files: {} }));
-  if (!(path in list.files)) {
-    return fetch(event.request);
+  const known = path in list.files;
+  const cache = await caches.open(CACHE);
+  const network = fetch(event.request).then((response) => {
+    if (known && keepable(response)) {
+      event.waitUntil(cache.put(urlOf(path), response.clone()));
+    }
+    return response;
+  });
+  event.waitUntil(network.then(() => {}, () => {}));
+  const cached = known ? await cache.match(urlOf(path)) : undefined;
+  if (cached) {
+    return Promise.race([network.catch(() => cached), delay(SLOW_NETWORK_MS).then(() => cached)]);
   }
+  try {
+    return await network;
+  } catch (error) {
+    const offline = event.request.mode === "navigate" && (await cache.match(urlOf(BUILD.offline)));
+    return offline || Response.error();
+  }
+}
+
+/* Files whose name holds a hash of their content never change: cache first. */
+async function fromCacheFirst(event, path) {
   const cache = await caches.open(CACHE);
   const cached = await cache.match(urlOf(path));
   if (cached) {
     return cached;
   }
-  const response = await fetch(event.request);
-  if (keepable(response)) {
-    event.waitUntil(cache.put(urlOf(path), response.clone()));
-  }
-  return response;
+  return fromNetworkFirst(event, path);
 }
 
 self.addEventListener("fetch", (event) => {
@@ -174,10 +181,10 @@ self.addEventListener("fetch", (event) => {
   if (path === null || path === "service-worker.js") {
     return;
   }
-  if (request.mode === "navigate") {
-    event.respondWith(fromNetworkFirst(event, path));
-  } else {
+  if (request.mode !== "navigate" && VERSIONED.test(path)) {
     event.respondWith(fromCacheFirst(event, path));
+  } else {
+    event.respondWith(fromNetworkFirst(event, path));
   }
 });
 
