@@ -84,10 +84,12 @@ def go_offline(context: BrowserContext, host: Host) -> None:
 
 
 def test_opened_pages_read_and_score_offline(host: Host, context: BrowserContext) -> None:
+    console = Console(context)
     page = context.new_page()
     visit(page, f"{host.url}/index.html")
     visit(page, f"{host.url}/{VISITED}")
     visit(page, f"{host.url}/quizzes/{QUIZ}.html")
+    assert console.errors == []
     go_offline(context, host)
 
     page.goto(f"{host.url}/{VISITED}")
@@ -100,6 +102,7 @@ def test_opened_pages_read_and_score_offline(host: Host, context: BrowserContext
     for question in quiz.questions:
         answer(page, question, right=True)
     expect(submit(page)).to_contain_text("得分：100%")
+    assert console.errors == []
 
     page.goto(f"{host.url}/{UNVISITED}")
     expect(page.locator("h1")).to_have_text("现在没有网络")
@@ -198,9 +201,11 @@ def test_install_button_only_when_the_browser_offers_it(
     host: Host, context: BrowserContext
 ) -> None:
     page = context.new_page()
-    visit(page, f"{host.url}/index.html")
+    visit(page, f"{host.url}/offline-reading.html")
     button = page.locator(".md-header").get_by_role("button", name="安装到桌面")
+    on_page = page.locator("article").get_by_role("button", name="安装到桌面")
     expect(button).to_have_count(0)
+    expect(on_page).to_be_hidden()
     page.evaluate(
         """() => {
           const offer = new Event("beforeinstallprompt", { cancelable: true });
@@ -210,11 +215,13 @@ def test_install_button_only_when_the_browser_offers_it(
         }"""
     )
     expect(button).to_be_visible()
+    expect(on_page).to_be_visible()
     box = button.bounding_box()
     assert box is not None and box["height"] >= 36
     button.click()
     assert page.evaluate("window.__prompted") is True
     expect(button).to_be_hidden()
+    expect(on_page).to_be_hidden()
 
 
 def test_nothing_of_it_from_disk(site: Path, context: BrowserContext) -> None:
