@@ -156,7 +156,13 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.catalog is not None
         outputs = [*self.pages, *build.figure_files(self.svgs), *build.assets()]
-        outputs += offline_app.outputs(self.app)
+        # The app's icons take a while to draw: kept until the generator or settings change.
+        outputs += course.remembered(
+            self._cache_folder(self.config.course_cache),
+            "offline-app",
+            key_of(self.course_key, repr(self.app)),
+            lambda: list(offline_app.outputs(self.app)),
+        )
         for output in outputs:
             files.append(File.generated(config, output.path, content=output.content))
         self.chapter_html = {}

@@ -78,6 +78,18 @@ def visit(page: Page, url: str) -> None:
     expect(page.locator("html")).to_have_attribute("data-course-offline", "kept", timeout=15_000)
 
 
+def wait_for_caches(page: Page, expected: list[str], seconds: float = 30) -> None:
+    """Until the page's origin holds exactly these caches (``wait_for_function``
+    would take the promise ``caches.keys()`` gives for a true answer)."""
+    names: list[str] = []
+    for _ in range(int(seconds * 10)):
+        names = page.evaluate("caches.keys()")
+        if names == expected:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"caches {names}, expected {expected}")
+
+
 def go_offline(context: BrowserContext, host: Host) -> None:
     context.set_offline(True)
     host.down()
@@ -96,6 +108,8 @@ def test_opened_pages_read_and_score_offline(host: Host, context: BrowserContext
     expect(page.locator("h1")).to_contain_text("第 5 章")
     styled = page.locator(".md-header").evaluate("e => getComputedStyle(e).position")
     assert styled == "sticky", "the theme's stylesheet did not load offline"
+    test_browser.search(page, "拜访")
+    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=15_000)
 
     page.goto(f"{host.url}/quizzes/{QUIZ}.html")
     quiz = quizzes()[QUIZ]
@@ -159,10 +173,7 @@ def test_a_new_build_replaces_the_old_cache(
         new = offline_app.finish(served).version
         assert new != old
         page.evaluate("navigator.serviceWorker.ready.then(r => r.update())")
-        page.wait_for_function(
-            "expected => caches.keys().then(keys => keys.join() === expected)",
-            arg=f"course-{new}",
-        )
+        wait_for_caches(page, [f"course-{new}"])
         go_offline(context, host)
         page.goto(f"{host.url}/{VISITED}")
         expect(page.locator("h1")).to_contain_text("客户拜访（新版）")

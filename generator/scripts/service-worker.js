@@ -8,8 +8,10 @@
  * offline page. Only files in the build's list (precache.json, each with a
  * hash of its content) are ever kept; anything else goes to the network.
  * A new build gives a new version: its cache takes over what the old one
- * kept (copied when the file's hash is unchanged, fetched again past the
- * browser's HTTP cache when not), and the old caches are deleted on activation.
+ * kept (copied when the file's hash is unchanged, fetched again when not) and
+ * the old caches are deleted on activation. What a new version fetches skips
+ * the browser's HTTP cache: a file changed within a second of the last build
+ * would pass its revalidation.
  */
 "use strict";
 
@@ -29,7 +31,7 @@ function fileList() {
     listing = caches
       .open(CACHE)
       .then((cache) => cache.match(urlOf(BUILD.list)))
-      .then((response) => response || fetch(urlOf(BUILD.list), { cache: "no-cache" }))
+      .then((response) => response || fetch(urlOf(BUILD.list), { cache: "reload" }))
       .then((response) => response.json())
       .catch((error) => {
         listing = null;
@@ -103,7 +105,7 @@ async function takeOver(cache, list) {
 self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
-      const response = await fetch(urlOf(BUILD.list), { cache: "no-cache" });
+      const response = await fetch(urlOf(BUILD.list), { cache: "reload" });
       const list = await response.clone().json();
       if (list.version !== BUILD.version) {
         throw new Error("the file list belongs to another build");
@@ -111,7 +113,13 @@ self.addEventListener("install", (event) => {
       const cache = await caches.open(CACHE);
       await cache.put(urlOf(BUILD.list), response);
       await takeOver(cache, list);
-      await Promise.all(list.core.map((path) => save(cache, path, { cache: "no-cache" })));
+      const missing = [];
+      for (const path of list.core) {
+        if (!(await cache.match(urlOf(path)))) {
+          missing.push(path);
+        }
+      }
+      await Promise.all(missing.map((path) => save(cache, path, { cache: "reload" })));
       await self.skipWaiting();
     })(),
   );
