@@ -29,6 +29,7 @@ from generator import (
     figures,
     glyphs,
     handbook,
+    offline_app,
     pdf,
     scorm,
     search,
@@ -80,6 +81,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         """Under ``serve``: every PDF and file made from PDFs now in the site, by path."""
         self.pending: pdf.Batch | None = None
         """Under ``serve``: PDFs to render once this build is written."""
+        self.app = offline_app.App("")
 
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -134,6 +136,12 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                     log.info("Quiz item check (advisory): %s", finding)
         except ContentError as exc:
             raise PluginError(str(exc)) from None
+        self.app = offline_app.App(
+            config.site_name, config.site_description or "", _theme_colour(config)
+        )
+        clashes = list(build.hand_written_clashes(offline_app.paths(), docs_dir, self.project))
+        if clashes:
+            raise PluginError(str(ContentError(clashes)))
         # The generator logs PDF progress under "generator": print it as our own.
         logging.getLogger("generator").parent = log
         config.extra_css.extend(build.STYLESHEETS)
@@ -158,6 +166,13 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.catalog is not None
         outputs = [*self.pages, *build.figure_files(self.svgs), *build.assets()]
+        # The app's icons take a while to draw: kept until the generator or settings change.
+        outputs += course.remembered(
+            self._cache_folder(self.config.course_cache),
+            "offline-app",
+            key_of(self.course_key, repr(self.app)),
+            lambda: list(offline_app.outputs(self.app)),
+        )
         for output in outputs:
             files.append(File.generated(config, output.path, content=output.content))
         self.chapter_html = {}
@@ -344,18 +359,23 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if self.background is not None:
             self.background.wait()
 
+    @event_priority(-50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """The search index's word cuts are saved for the next build. Under
+        """The search index is compacted, then the service worker's file list is
+        made from the written site, index included (so after the search plugin).
+        The search index's word cuts are saved for the next build. Under
         ``serve``, after the session's first build, jieba and the course are
         loaded on threads meanwhile, so the first edit's rebuild need not.
         Background PDFs start only now, so they do not slow the rebuild down.
         """
         assert self.catalog is not None and self.segments is not None
         self.segments.save(keep_unused=self.dirty)
-        # Before the offline plugin (priority -100) inlines the index into a script.
+        # Before the offline plugin (priority -100) inlines the index into a script,
+        # and before the service worker's file list hashes it.
         index = Path(config.site_dir) / search.INDEX
         if index.is_file():
             index.write_text(search.compact_index(index.read_text(encoding="utf-8")), "utf-8")
+        offline_app.finish(Path(config.site_dir))
         if self.serving and not self.warmed and self.settings is not None:
             self.segments.warm_up()
             course.warm_up(self.settings)
@@ -420,6 +440,17 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
+
+
+def _theme_colour(config: MkDocsConfig) -> str:
+    """The header colour of the theme's first palette, from Material's palette styles."""
+    palette = config.theme.get("palette") or {}
+    first = palette[0] if isinstance(palette, list) and palette else palette
+    primary = first.get("primary", "indigo") if isinstance(first, dict) else "indigo"
+    for folder in config.theme.dirs:
+        for sheet in sorted(Path(folder).glob("assets/stylesheets/palette.*.min.css")):
+            return offline_app.theme_colour(sheet.read_text(encoding="utf-8"), primary)
+    return offline_app.DEFAULT_COLOUR
 
 
 def _with_form_extras(
