@@ -47,6 +47,7 @@ SCRIPTS = (
     f"{ASSET_DIR}/quiz.js",
     f"{ASSET_DIR}/search-input.js",
     f"{ASSET_DIR}/tables.js",
+    f"{ASSET_DIR}/reading.js",
 )
 POLYFILLS = (f"{ASSET_DIR}/iframe-worker-shim.js",)
 """Local copy of the shim that lets search run from file://, instead of a CDN."""
@@ -58,6 +59,7 @@ _PACKAGED_ASSETS = {
     f"{ASSET_DIR}/quiz.js": "scripts/quiz.js",
     f"{ASSET_DIR}/search-input.js": "scripts/search-input.js",
     f"{ASSET_DIR}/tables.js": "scripts/tables.js",
+    f"{ASSET_DIR}/reading.js": "scripts/reading.js",
     f"{ASSET_DIR}/iframe-worker-shim.js": "vendor/iframe-worker-shim.js",
 }
 
