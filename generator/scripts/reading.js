@@ -1,9 +1,8 @@
 /* Reading aids on top of Material's own scripts.
  *
  * - Tab order: nothing the reader cannot see takes a Tab stop. Material's
- *   colour-scheme radio is aria-hidden when the course has one scheme, and the
- *   search results' scroll box is a 0-height stop while search is closed (its
- *   result links take focus themselves).
+ *   colour-scheme radio is aria-hidden when the course has one scheme (the
+ *   closed search's scroll box is hidden by site.css).
  * - Esc closes an open glossary tooltip without moving focus.
  * - Content tabs: the tab-scroll arrows get Chinese labels (site.css makes
  *   them 44 px); the chosen tab's label is marked data-course-active so
@@ -24,7 +23,6 @@
       if (hidden.matches(FOCUSABLE)) untab(hidden);
       hidden.querySelectorAll(FOCUSABLE).forEach(untab);
     });
-    document.querySelectorAll(".md-search__scrollwrap").forEach(untab);
   }
 
   function markTab(set) {
