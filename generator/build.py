@@ -46,6 +46,7 @@ STYLESHEETS = (
 SCRIPTS = (
     f"{ASSET_DIR}/search-input.js",
     f"{ASSET_DIR}/tables.js",
+    f"{ASSET_DIR}/reading.js",
 )
 QUIZ_STYLESHEETS = (f"{ASSET_DIR}/quiz.css", f"{ASSET_DIR}/exam.css")
 QUIZ_SCRIPTS = (
@@ -77,6 +78,7 @@ _PACKAGED_ASSETS = {
     f"{ASSET_DIR}/exam.js": "scripts/exam.js",
     f"{ASSET_DIR}/search-input.js": "scripts/search-input.js",
     f"{ASSET_DIR}/tables.js": "scripts/tables.js",
+    f"{ASSET_DIR}/reading.js": "scripts/reading.js",
     f"{ASSET_DIR}/iframe-worker-shim.js": "vendor/iframe-worker-shim.js",
 }
 

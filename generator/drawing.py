@@ -79,7 +79,11 @@ def draw(figure: Figure, dot_template: Callable[[str, dict[str, Any]], str]) -> 
     if isinstance(figure, Flow):
         dot = dot_template("flow.dot.j2", {"figure": figure, "spans": _span_of_steps(figure)})
     elif isinstance(figure, Cycle):
-        dot = dot_template("cycle.dot.j2", {"figure": figure, "positions": _ring(figure)})
+        positions = _ring(figure)
+        dot = dot_template(
+            "cycle.dot.j2",
+            {"figure": figure, "positions": positions, "details": _ring_details(figure, positions)},
+        )
     elif isinstance(figure, Relations):
         dot = dot_template(
             "relations.dot.j2", {"figure": figure, "styles": BY_LABEL, "attitudes": ATTITUDES}
@@ -212,6 +216,31 @@ def _ring(cycle: Cycle) -> list[tuple[float, float]]:
     ]
 
 
+RING_NODE_IN = 0.5
+"""Radius of a stage's circle in cycle.dot.j2 (width=1.0, fixedsize)."""
+DETAIL_PT = 11
+"""Font size of a stage's detail in cycle.dot.j2."""
+
+
+def _ring_details(
+    cycle: Cycle, positions: list[tuple[float, float]]
+) -> list[tuple[float, float, list[str]]]:
+    """Where each stage's detail goes (inches) and its lines: outside the ring,
+    on the ray from the centre through the stage, just clear of the stage's
+    circle. The arrows run between neighbouring stages, inside that ray's
+    outer end, so they never cross a detail, whatever the number of stages."""
+    found = []
+    for (x, y), stage in zip(positions, cycle.stages, strict=True):
+        lines = halves(stage.detail, longest=6)
+        width = max(len(line) for line in lines) * DETAIL_PT / 72
+        height = len(lines) * DETAIL_PT * 1.3 / 72
+        length = math.hypot(x, y) or 1.0
+        ux, uy = x / length, y / length
+        reach = RING_NODE_IN + 0.1 + abs(ux) * width / 2 + abs(uy) * height / 2
+        found.append((round(x + ux * reach, 3), round(y + uy * reach, 3), lines))
+    return found
+
+
 # matplotlib
 
 
@@ -242,7 +271,16 @@ def _plot(figure: Figure) -> str:
         else:
             raise DrawingError(f"no drawing for figure type {figure.type}")
         out = io.StringIO()
-        fig.savefig(out, format="svg", metadata={"Date": None}, facecolor="white")
+        # A tight box grows the canvas to hold every label (an axis title
+        # near the edge was cut off by the fixed margins).
+        fig.savefig(
+            out,
+            format="svg",
+            metadata={"Date": None},
+            facecolor="white",
+            bbox_inches="tight",
+            pad_inches=0.08,
+        )
         plt.close(fig)
     return out.getvalue()
 

@@ -222,15 +222,49 @@ def test_wide_tables_print_whole(server: str, page: Page) -> None:
 # Print layouts
 
 
-def pdf_pages(page: Page) -> list[str]:
-    """The page printed to A4 by Chromium, as the text of each sheet. The CJK
-    font maps some characters to Kangxi radicals; NFKC turns them back (户,
-    whose radical NFKC makes 戶, by hand)."""
-    pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
+RADICALS = str.maketrans(
+    {
+        "戶": "户",
+        "\u2ec4": "西",
+        "\u2ec5": "见",
+        "\u2ec6": "角",
+        "\u2ec9": "贝",
+        "\u2ecb": "车",
+        "\u2ed3": "长",
+        "\u2ed4": "门",
+        "\u2ed8": "青",
+        "\u2ed9": "韦",
+        "\u2eda": "页",
+        "\u2edb": "风",
+        "\u2edc": "飞",
+        "\u2edd": "食",
+        "\u2ee2": "马",
+        "\u2ee3": "骨",
+        "\u2ee5": "鱼",
+        "\u2ee6": "鸟",
+        "\u2ee8": "麦",
+        "\u2ee9": "黄",
+        "\u2eec": "齐",
+        "\u2eee": "齿",
+        "\u2ef0": "龙",
+    }
+)
+"""Radical forms the CJK font's text map gives for simplified characters, which
+NFKC leaves alone (and 户, whose Kangxi radical NFKC makes 戶)."""
+
+
+def sheet_texts(pdf: PdfReader) -> list[str]:
+    """The text of each sheet of a PDF Chromium printed. The CJK font maps some
+    characters to Kangxi radicals; NFKC and RADICALS turn them back."""
     return [
-        unicodedata.normalize("NFKC", sheet.extract_text()).replace("戶", "户")
+        unicodedata.normalize("NFKC", sheet.extract_text()).translate(RADICALS)
         for sheet in pdf.pages
     ]
+
+
+def pdf_pages(page: Page) -> list[str]:
+    """The page printed to A4 by Chromium, as the text of each sheet."""
+    return sheet_texts(PdfReader(io.BytesIO(page.pdf(format="A4"))))
 
 
 def printed(page: Page, url: str) -> list[str]:

@@ -1,45 +1,122 @@
-/* Wide tables on a phone: each row becomes a card.
+/* Tables that do not fit the screen, decided by measuring, never by page.
  *
- * A table with many columns (chapter 3's eleven-column worked examples) would
- * need sideways scrolling on a narrow screen. Each cell gets its column's
- * heading as data-label, and site.css shows such tables row by row, label
- * beside value, below the tablet width. Print and wide screens keep the grid;
- * where the grid still scrolls sideways, its scroll box takes keyboard focus so
- * it can be scrolled without a mouse.
+ * Each body cell gets its column's heading as data-label. Whenever a content
+ * table (Markdown's, without a class) is wider than the space it has, it is
+ * marked data-course-cards and site.css shows it row by row, label beside
+ * value, on screen only (print keeps the grid). Any other table that does not
+ * fit (a blank form's writing grid, where cards would lose the form's shape)
+ * is put in a scroll region: it takes keyboard focus, has an accessible name
+ * and a visible hint that it scrolls sideways. Tables are measured again when
+ * the window changes size. Tables of six or more columns are also marked
+ * data-course-wide (narrower cells on wide screens and on paper).
  */
 (function () {
   "use strict";
 
   var WIDE = 6;
+  var HINT = "表格较宽，可左右滑动或用方向键查看";
+
+  function headings(table) {
+    var row = table.tHead && table.tHead.rows[0];
+    if (!row) row = table.rows[0];
+    if (!row) return [];
+    return Array.prototype.map.call(row.cells, function (cell) {
+      return cell.textContent.replace(/\s+/g, " ").trim();
+    });
+  }
+
+  function describe(names) {
+    var shown = names.filter(Boolean).slice(0, 3).join("、");
+    return "表格：" + (shown ? shown + " 等 " : "") + names.length + " 列";
+  }
 
   function label(table) {
-    var headings = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
-      return th.textContent.trim();
-    });
-    if (headings.length < WIDE) return;
-    table.setAttribute("data-course-wide", "");
-    var scroller = table.closest(".md-typeset__scrollwrap");
-    if (scroller) {
-      scroller.setAttribute("tabindex", "0");
-      scroller.setAttribute("role", "group");
-      scroller.setAttribute("aria-label", "表格：" + headings.slice(0, 3).join("、") + " 等 " + headings.length + " 列");
-    }
-    table.querySelectorAll("tbody tr").forEach(function (row) {
-      Array.prototype.forEach.call(row.cells, function (cell, index) {
-        if (headings[index]) cell.setAttribute("data-label", headings[index]);
+    var names = headings(table);
+    if (names.length >= WIDE) table.setAttribute("data-course-wide", "");
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        Array.prototype.forEach.call(row.cells, function (cell, index) {
+          if (names[index]) cell.setAttribute("data-label", names[index]);
+        });
       });
+    });
+    return names;
+  }
+
+  /* A region around the table that scrolls sideways, with its hint above it. */
+  function region(table, names) {
+    var box = document.createElement("div");
+    box.className = "course-scroll";
+    box.setAttribute("data-course-scroll", "");
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", describe(names) + "，可左右滚动");
+    var hint = document.createElement("p");
+    hint.className = "course-scroll__hint";
+    hint.setAttribute("aria-hidden", "true");
+    hint.textContent = HINT;
+    table.parentNode.insertBefore(hint, table);
+    table.parentNode.insertBefore(box, table);
+    box.appendChild(table);
+    return { box: box, hint: hint };
+  }
+
+  function overflows(element) {
+    return element.scrollWidth > element.clientWidth + 1;
+  }
+
+  var tables = [];
+
+  function fit() {
+    tables.forEach(function (entry) {
+      if (entry.cards) entry.table.removeAttribute("data-course-cards");
+    });
+    var verdicts = tables.map(function (entry) {
+      var table = entry.table;
+      if (entry.cards) {
+        var wrap = table.closest(".md-typeset__scrollwrap");
+        return overflows(table) || (wrap !== null && overflows(wrap));
+      }
+      return overflows(entry.scroll.box);
+    });
+    tables.forEach(function (entry, index) {
+      var wide = verdicts[index];
+      if (entry.cards) {
+        if (wide) entry.table.setAttribute("data-course-cards", "");
+        return;
+      }
+      entry.scroll.hint.hidden = !wide;
+      if (wide) entry.scroll.box.setAttribute("tabindex", "0");
+      else entry.scroll.box.removeAttribute("tabindex");
     });
   }
 
-  function labelAll() {
-    document.querySelectorAll(".md-typeset table").forEach(label);
+  function setUp() {
+    tables = [];
+    document.querySelectorAll(".md-typeset table").forEach(function (table) {
+      if (table.hasAttribute("data-course-seen")) return;
+      table.setAttribute("data-course-seen", "");
+      var names = label(table);
+      var cards = !table.hasAttribute("class") && table.tBodies.length > 0 && names.length > 1;
+      tables.push({ table: table, cards: cards, scroll: cards ? null : region(table, names) });
+    });
+    fit();
   }
+
+  var pending = false;
+  window.addEventListener("resize", function () {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(function () {
+      pending = false;
+      fit();
+    });
+  });
 
   /* Material swaps page content without reloading when navigation.instant is
    * on; document$ then announces each new page. */
   if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(labelAll);
+    window.document$.subscribe(setUp);
   } else {
-    labelAll();
+    setUp();
   }
 })();
