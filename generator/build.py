@@ -56,12 +56,23 @@ QUIZ_SCRIPTS = (
     f"{ASSET_DIR}/progress-sync.js",
     f"{ASSET_DIR}/exam.js",
 )
-"""Only on pages with a quiz or a review count (``QUIZ_MARKERS``): every other page
-loads less."""
-QUIZ_MARKERS = ('class="course-quiz', 'class="course-review')
-"""In the HTML of every page the quiz scripts work on: quizzes, 错题本, 今日复习 and
-我的进度 (the quiz form and the notices every such page includes), and the home
-page's count of questions due for review."""
+"""Only on pages with a quiz (``page_assets``)."""
+DUE_COUNT_SCRIPTS = (f"{ASSET_DIR}/review.js",)
+"""Alone, review.js shows how many questions are due (the home page)."""
+
+
+def page_assets(html: str) -> dict[str, tuple[str, ...]]:
+    """The page-specific course files a page's HTML needs: the quiz set where a quiz
+    form or its notices are (quizzes, 错题本, 今日复习, 我的进度, exams), the review
+    script alone where only the count of questions due is; nothing elsewhere, so
+    chapters and forms load less."""
+    if 'class="course-quiz' in html:
+        return {"stylesheets": QUIZ_STYLESHEETS, "scripts": QUIZ_SCRIPTS}
+    if 'class="course-review__due"' in html:
+        return {"stylesheets": (), "scripts": DUE_COUNT_SCRIPTS}
+    return {"stylesheets": (), "scripts": ()}
+
+
 POLYFILLS = (f"{ASSET_DIR}/iframe-worker-shim.js",)
 """Local copy of the shim that lets search run from file://, instead of a CDN."""
 

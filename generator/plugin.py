@@ -146,10 +146,6 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         logging.getLogger("generator").parent = log
         config.extra_css.extend(build.STYLESHEETS)
         config.extra_javascript.extend(build.SCRIPTS)
-        config.extra["course_quiz"] = {
-            "stylesheets": list(build.QUIZ_STYLESHEETS),
-            "scripts": list(build.QUIZ_SCRIPTS),
-        }
         polyfills = config.extra.setdefault("polyfills", [])
         polyfills.extend(p for p in build.POLYFILLS if p not in polyfills)
         if config.nav:
@@ -419,8 +415,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         return markdown + render_chapter_resources(chapter, self.catalog, pdf_name)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        # Read by overrides/main.html: the quiz script and styles load only here.
-        page.meta["course_quiz"] = any(marker in html for marker in build.QUIZ_MARKERS)
+        # Read by overrides/main.html: the quiz scripts and styles load only where needed.
+        page.meta["course_assets"] = build.page_assets(html)
         chapter = self._chapter(page)
         if chapter is not None:
             try:

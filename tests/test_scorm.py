@@ -162,12 +162,14 @@ def test_trainer_area_links_the_package_and_site_pages_do_not_load_scorm_js(site
         assert "scorm.js" not in page.read_text("utf-8"), page
 
 
-def test_quiz_scripts_and_styles_stay_within_11_kb_gzipped(package: zipfile.ZipFile) -> None:
+def test_quiz_scripts_and_styles_stay_within_16_kb_gzipped(package: zipfile.ZipFile) -> None:
     """The quiz's budget, with the package's SCORM adapter counted in: 10 KB until the
-    redo rule, per-question times, the grading event and the suspend data came in."""
+    redo rule, per-question times, the grading event and the suspend data came in
+    (11 KB), then drag and tap-to-place, the retry dialog, reload verdicts, per-pair
+    marks and the worksheet print styles (14.6 KB measured)."""
     files = ("assets/course/quiz.js", "assets/course/quiz.css", "assets/course/scorm.js")
     size = sum(len(gzip.compress(package.read(name), 9)) for name in files)
-    assert size <= 11 * 1024, size
+    assert size <= 16 * 1024, size
 
 
 def test_review_and_sync_scripts_stay_within_8_kb_gzipped(package: zipfile.ZipFile) -> None:

@@ -82,6 +82,9 @@
     var newer = String(theirs.date || "") > String(mine.date || "") ? theirs : mine;
     if (newer.date) { merged.date = newer.date; }
     if (newer.last !== undefined) { merged.last = newer.last; } else if (mine.last !== undefined) { merged.last = mine.last; }
+    /* The last submitted score the quiz page shows (quiz.js), with the newer attempt. */
+    var result = isObject(newer.result) ? newer.result : mine.result;
+    if (isObject(result)) { merged.result = result; }
     var q = isObject(theirs.q) ? theirs.q : {};
     Object.keys(mine.q).concat(Object.keys(q)).forEach(function (id) {
       var kept = pick(mine.q[id], q[id], current[id]);
@@ -144,7 +147,9 @@
         if (!isObject(saved)) { return; }
         questions[shortId(id, qid)] = [saved.h, round(saved.s), answers ? saved.a : 0, seconds(saved.t || EPOCH)];
       });
-      out.q[id] = [record.attempts, record.best, record.last === undefined ? -1 : record.last, iso(record.date), questions];
+      var result = isObject(record.result) ? [record.result.p, record.result.n, record.result.f] : 0;
+      out.q[id] = [record.attempts, record.best, record.last === undefined ? -1 : record.last, iso(record.date), questions,
+        result];
     });
     Object.keys(state.review).forEach(function (key) {
       var parts = key.split("/");
@@ -173,6 +178,9 @@
         var record = { attempts: Number(row[0]) || 0, best: Number(row[1]) || 0, q: {} };
         if (row[2] >= 0) { record.last = row[2]; }
         if (row[3]) { record.date = fromIso(row[3]); }
+        if (Array.isArray(row[5])) {
+          record.result = { p: Number(row[5][0]), n: Number(row[5][1]), f: Number(row[5][2]) };
+        }
         Object.keys(row[4] || {}).forEach(function (qid) {
           var saved = row[4][qid];
           var entry = { h: String(saved[0]), s: Number(saved[1]), t: millis(saved[3]) };

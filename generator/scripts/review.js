@@ -11,7 +11,15 @@
   var KEY = "course-review:v1";
   var quiz = window.CourseQuiz;
   var fsrs = window.FSRS;
-  if (!quiz || !fsrs) { return; }
+  if (!quiz || !fsrs) {
+    /* A page without quizzes (the home page) loads this script alone, for the count. */
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", showCounts);
+    } else {
+      showCounts();
+    }
+    return;
+  }
   var scheduler = fsrs.fsrs(fsrs.generatorParameters({ enable_fuzz: false, enable_short_term: false }));
 
   function all(root, selector) {
