@@ -4,7 +4,10 @@ Serves a built site over local HTTP and throttles the page with the DevTools
 protocol (400 ms latency, 400 kbit/s each way, cache disabled), then reports,
 for a cold load of each page, the first contentful paint and the bytes fetched
 (for the chapter including a search), and for a chapter whose search is opened
-as soon as the page has loaded, the time to the first result. Run on two builds to compare them::
+as soon as the page has loaded, the time to the first result; each with
+service workers blocked and allowed (the course's worker installs on the first
+visit; the DevTools throttle covers the page's requests, not the worker's own).
+Run on two builds to compare them::
 
     .venv/bin/python bench/weak_network.py site/ [other-site/ ...]
 """
@@ -19,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Literal
 
 from playwright.sync_api import Page, sync_playwright
 
@@ -93,12 +97,12 @@ def first_search(page: Page) -> float:
     return time.perf_counter() - started
 
 
-def measure(site: Path) -> dict[str, str]:
+def measure(site: Path, service_workers: Literal["allow", "block"]) -> dict[str, str]:
     rows: dict[str, str] = {}
     with serve(site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         for name, path in PAGES.items():
-            context = browser.new_context()
+            context = browser.new_context(service_workers=service_workers)
             page = context.new_page()
             sizes = throttled(page)
             rows[name] = ""
@@ -124,9 +128,10 @@ def measure(site: Path) -> dict[str, str]:
 def main(sites: list[Path]) -> None:
     print(f"Throttled: {LATENCY_MS} ms latency, {KBIT_S} kbit/s, no cache")
     for site in sites:
-        print(site)
-        for name, row in measure(site).items():
-            print(f"  {name:8} {row}")
+        for mode in ("block", "allow"):
+            print(f"{site} (service workers: {mode})")
+            for name, row in measure(site, mode).items():
+                print(f"  {name:8} {row}")
 
 
 if __name__ == "__main__":

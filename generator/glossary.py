@@ -25,6 +25,11 @@ class Term:
     term: str
     definition: str
 
+    @property
+    def anchor(self) -> str:
+        """The id of the term's row on the glossary page (its search entry links there)."""
+        return "term-" + "".join(self.term.split())
+
 
 def load_glossary(path: Path, display: str) -> list[Term]:
     """Every term in file order; raise ContentError for lines that are not entries."""

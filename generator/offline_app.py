@@ -186,7 +186,10 @@ class FileList:
     files: dict[str, str]
     """Every file a reader may open online, by path, with a hash of its content."""
     core: list[str]
-    """Kept as soon as the worker installs: the offline page, search, the manifest."""
+    """Kept as soon as the worker installs: the offline page, the manifest and icons,
+    a few KB. Not the search index (350 KB) nor its worker: on a weak network that
+    would undo loading the index only when search is opened; the page's worker
+    keeps them when the learner first searches (or saves the whole course)."""
     course: list[str]
     """The learner's pages and every file they use: saved on request."""
     titles: dict[str, str]
@@ -216,13 +219,15 @@ def file_list(site: Path) -> FileList:
     hashes = {path: hashlib.sha256(data).hexdigest()[:16] for path, data in found.items()}
     pages = {path: data.decode() for path, data in found.items() if path.endswith(".html")}
     titles = {path: _title(html) for path, html in pages.items()}
-    core = [OFFLINE_PAGE, MANIFEST, *(icon_path(size) for size in ICON_SIZES), SEARCH_INDEX]
-    core += [path for path in found if WORKER.match(path)]
+    core = [OFFLINE_PAGE, MANIFEST, *(icon_path(size) for size in ICON_SIZES)]
     core = [path for path in core if path in found]
+    # Search's files are loaded by script, not linked from a page: listed here so
+    # saving the whole course keeps them; a page keeps them once search is used.
+    searching = {SEARCH_INDEX, *(path for path in found if WORKER.match(path))} & set(found)
     learner = [
         path for path in pages if not path.startswith(f"{TRAINER_DIR}/") and path != "404.html"
     ]
-    used = set(core) | set(learner)
+    used = set(core) | set(learner) | searching
     for page in learner:
         used |= _referenced(page, pages[page], found)
     for sheet in [path for path in used if path.endswith(".css")]:

@@ -44,6 +44,7 @@ from generator.content_types import CONTENT_TYPES
 from generator.errors import ContentError
 from generator.moodle import notice_lines
 from generator.pages import HOME_SUMMARY_MARKER, render_chapter_resources, render_home_summary
+from generator.text import plain
 
 log = logging.getLogger("mkdocs.plugins.course")
 
@@ -365,12 +366,16 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         Background PDFs start only now, so they do not slow the rebuild down.
         """
         assert self.catalog is not None and self.segments is not None
-        self.segments.save(keep_unused=self.dirty)
         # Before the offline plugin (priority -100) inlines the index into a script,
         # and before the service worker's file list hashes it.
         index = Path(config.site_dir) / search.INDEX
         if index.is_file():
-            index.write_text(search.compact_index(index.read_text(encoding="utf-8")), "utf-8")
+            compact = search.compact_index(
+                index.read_text(encoding="utf-8"), self._glossary_entries(), self.segments.words
+            )
+            index.write_text(compact, "utf-8")
+        # After the glossary's entries are cut, so their words are saved too.
+        self.segments.save(keep_unused=self.dirty)
         offline_app.finish(Path(config.site_dir))
         if self.serving and not self.warmed and self.settings is not None:
             self.segments.warm_up()
@@ -381,6 +386,15 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 self.background = pdf.BackgroundRenderer(self.config.pdf_workers)
             self.background.submit(self.pending)
             self.pending = None
+
+    def _glossary_entries(self) -> list[search.Entry]:
+        """One search entry per glossary term, linked to its row of the glossary page."""
+        assert self.catalog is not None
+        page = Path(build.GLOSSARY_PAGE).with_suffix(".html").as_posix()
+        return [
+            search.Entry(f"{page}#{term.anchor}", term.term, str(plain(term.definition)))
+            for term in self.catalog.glossary
+        ]
 
     def _chapter(self, page: Page) -> str | None:
         """The chapter id of a chapter page, else None."""

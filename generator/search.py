@@ -19,7 +19,8 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
@@ -79,15 +80,21 @@ TAG = re.compile(r"(<[^>]*>)")
 INDEX = "search/search_index.json"
 """Where Material's search plugin writes the index (the offline plugin inlines it)."""
 _HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,40}")
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _HAN_SPACE = re.compile(r"\s*([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\s*")
 CHAPTER_BOOST = 1.0
-GLOSSARY_BOOST = 0.5
+GLOSSARY_BOOST = 0.03
 OTHER_BOOST = 0.25
 """Search weight of each page kind (Material's ``search.boost``, multiplied into
 every score of the page's sections). The chapter that teaches a word comes
 first, then the glossary that defines it; quizzes, cases, forms, section lists
 and the home page repeat the chapters' titles and words and come after them,
-unless the query names them more closely than any chapter does."""
+unless the query names them more closely than any chapter does (a query that
+is a page's whole title lists that page first, see search-query.js). The
+glossary's weight is low because each term is an entry of its own, a few words
+long, with the term as its title: Lunr scores a short entry whose title is the
+query far above a chapter section that teaches it (at 0.1, 客户分级 and
+ABC分类 found the glossary first)."""
 SOURCE_MAP = re.compile(r"\n//# sourceMappingURL=\S+\s*$")
 MAX_TERM_LENGTH = 40
 """The longest word in the search dictionary or synonym list (the longest has 17):
@@ -238,18 +245,64 @@ def patch_worker(source: str, synonyms: dict[str, str]) -> str:
     return f"self.courseSearchSynonyms = {data};\n{rewrite}\n{source}"
 
 
-def compact_index(text: str) -> str:
+@dataclass(frozen=True)
+class Entry:
+    """A search entry of its own for one part of a page: each glossary term, so
+    words of unrelated definitions never meet in one entry (挽回 from one row and
+    老客户 from another made the whole glossary a hit for 挽回老客户)."""
+
+    location: str
+    """Page and anchor, ``glossary.html#term-CRM``."""
+    title: str
+    text: str
+
+
+def compact_index(
+    text: str, entries: Sequence[Entry] = (), words: Callable[[str], list[str]] | None = None
+) -> str:
     """Material's search index as short as it searches the same: UTF-8 instead of
     ``\\u`` escapes (a Chinese character takes 3 bytes instead of 6), and jieba's
     word breaks (zero-width spaces) only where no other separator or tag already
-    ends the word."""
+    ends the word. ``entries`` are added after their page's own, their Chinese
+    cut into ``words`` as Material cuts the pages (the page's markup marks what
+    they replace ``data-search-exclude``)."""
     data = json.loads(text)
+    if entries and words is not None:
+        data["docs"] = _with_entries(data.get("docs", []), entries, words)
     separator = re.compile(data.get("config", {}).get("separator") or r"[\s\u200b]+")
     for doc in data.get("docs", []):
         for field in ("title", "text"):
             if isinstance(doc.get(field), str):
                 doc[field] = _fewer_breaks(doc[field], separator)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _with_entries(
+    docs: list[dict[str, object]], entries: Sequence[Entry], words: Callable[[str], list[str]]
+) -> list[dict[str, object]]:
+    """``docs`` with each entry after the last doc of its page, at the page's boost."""
+
+    def cut(value: str) -> str:
+        return _HAN_RUN.sub(lambda run: WORD_BREAK.join(words(run.group())), value)
+
+    out = list(docs)
+    for entry in entries:
+        page = entry.location.split("#")[0]
+        at = max(
+            (n for n, doc in enumerate(out) if str(doc["location"]).split("#")[0] == page),
+            default=None,
+        )
+        if at is None:
+            continue
+        added: dict[str, object] = {
+            "location": entry.location,
+            "title": cut(entry.title),
+            "text": cut(entry.text),
+        }
+        if "boost" in out[at]:
+            added["boost"] = out[at]["boost"]
+        out.insert(at + 1, added)
+    return out
 
 
 def _fewer_breaks(text: str, separator: re.Pattern[str]) -> str:

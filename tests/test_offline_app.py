@@ -78,6 +78,11 @@ def visit(page: Page, url: str) -> None:
     expect(page.locator("html")).to_have_attribute("data-course-offline", "kept", timeout=15_000)
 
 
+def in_cache(page: Page, url: str) -> bool:
+    """Whether any of the page origin's caches holds ``url``."""
+    return bool(page.evaluate("url => caches.match(url).then(found => !!found)", url))
+
+
 def wait_for_caches(page: Page, expected: list[str], seconds: float = 30) -> None:
     """Until the page's origin holds exactly these caches (``wait_for_function``
     would take the promise ``caches.keys()`` gives for a true answer)."""
@@ -102,6 +107,18 @@ def test_opened_pages_read_and_score_offline(host: Host, context: BrowserContext
     visit(page, f"{host.url}/{VISITED}")
     visit(page, f"{host.url}/quizzes/{QUIZ}.html")
     assert console.errors == []
+    # The worker keeps no search index before the learner searches (on a weak
+    # network it would cost the 350 KB the page itself waits with).
+    index = f"{host.url}/search/search_index.json"
+    assert not in_cache(page, index)
+    visit(page, f"{host.url}/{VISITED}")
+    test_browser.search(page, "拜访")
+    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=15_000)
+    for _ in range(100):
+        if in_cache(page, index):
+            break
+        page.wait_for_timeout(100)
+    assert in_cache(page, index), "searching did not keep the index"
     go_offline(context, host)
 
     page.goto(f"{host.url}/{VISITED}")

@@ -14,7 +14,7 @@ import pytest
 from generator import search, segments
 from generator.errors import ContentError
 from tests.conftest import ROOT
-from tests.content import chapters
+from tests.content import chapters, glossary
 
 WORDS = ("投诉", "关键人物", "意向客户")
 
@@ -42,6 +42,23 @@ def test_course_terms_stay_whole(site: Path) -> None:
     assert pages_with_token(site, "意向客户")
     index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
     assert "意向\\u200b客户" not in index and "意向\u200b客户" not in index
+
+
+def test_each_glossary_term_is_an_entry_of_its_own(site: Path) -> None:
+    """One entry per term, after the glossary page's own and at its weight, cut
+    into words like the pages; the page's entry keeps only its introduction."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = [doc for doc in index["docs"] if doc["location"].split("#")[0] == "glossary.html"]
+    terms = glossary()
+    assert [doc["location"] for doc in docs[1:]] == [
+        "glossary.html#term-" + "".join(term.split()) for term in terms
+    ]
+    page, first = docs[0], docs[1]
+    assert "CRM" not in page["text"] and "VOC" not in page["text"]
+    assert first["title"] == "CRM" and first["boost"] == search.GLOSSARY_BOOST
+    assert "客户关系管理" in first["text"].split("\u200b")[0]
+    html = (site / "glossary.html").read_text(encoding="utf-8")
+    assert all(f'id="{doc["location"].split("#")[1]}"' in html for doc in docs[1:])
 
 
 # The patched search worker and the synonym list (no browser needed).

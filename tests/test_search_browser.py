@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests import test_browser
+from tests import content, test_browser
 from tests.search_quality import hit_rates, pairs, ranks, result_count, result_pages
 
 # The Playwright fixtures of test_browser.py, shared by name.
@@ -25,9 +25,10 @@ TEACHING_CHAPTER = {
 }
 
 
-TOP_1 = 0.93
+TOP_1 = 0.95
 TOP_3 = 0.99
-"""The hit rates the pairs reach (the goal is 0.95 and 1.0; see README, Search)."""
+"""The hit rates the pairs reach (the goal is 0.95 and 1.0; see README, Search):
+挽回老客户 is the one pair not in the first three (chapter 8 never says 老客户)."""
 
 
 def test_pair_list_covers_the_course() -> None:
@@ -45,6 +46,30 @@ def test_queries_find_their_page_first(scheme: str, server: str, site: Path, pag
     missed = {query: rank for query, rank in found.items() if rank != 1}
     top1, top3 = hit_rates(found)
     assert top1 >= TOP_1 and top3 >= TOP_3, missed
+
+
+def test_a_page_named_by_its_whole_title_comes_first(server: str, page: Page) -> None:
+    """Every form's whole name finds the form first, its teaching chapter in the
+    first three; a part of the name (拜访计划) finds the chapter first."""
+    page.goto(f"{server}/index.html")
+    for name, form in content.items("forms").items():
+        listed = result_pages(page, form["title"])
+        assert listed[0] == f"forms/{name}.html", (form["title"], listed)
+        teaching = {form["chapter"], *form.get("also_taught_in", [])}
+        assert {f"chapters/{c}.html" for c in teaching} & set(listed[:3]), listed
+    assert result_pages(page, "拜访计划")[0] == "chapters/ch05.html"
+    assert result_pages(page, "意向客户")[0] == "chapters/ch07.html"
+
+
+def test_a_glossary_term_is_an_entry_of_its_own(server: str, page: Page) -> None:
+    """Words of two definitions never make the glossary a hit: 挽回 and 老客户
+    appear in the glossary only in different rows."""
+    page.goto(f"{server}/index.html")
+    assert "glossary.html" not in result_pages(page, "挽回老客户")
+    listed = result_pages(page, "戴明环")
+    assert "glossary.html" in listed[:3], listed
+    link = page.locator(".md-search-result__item a[href*='#term-PDCA']").first
+    expect(link).to_contain_text("PDCA")
 
 
 def test_a_longer_word_is_not_found_through_a_shorter_one(server: str, page: Page) -> None:

@@ -21,7 +21,9 @@
  * - Pages come in the order of the summed scores of all their sections: the
  *   chapter that teaches a word uses it in many places, a form or a quiz
  *   named after it in one. Each page kind has its weight (search.boost, see
- *   generator/search.py).
+ *   generator/search.py). One exception: a query that is a page's whole
+ *   title (每日销售报告表, 术语表, 我的进度) lists that page first; a term
+ *   that is only part of a title (拜访计划, 意向客户) finds the chapter first.
  */
 (function () {
   "use strict";
@@ -42,6 +44,8 @@
   var variants = [];
   /* Summed score of each page found by the last search, for order. */
   var pageScores = new Map();
+  /* Pages whose whole title the last query is (a form's name), for order. */
+  var named = new Set();
   var TITLE_BOOST = 10;
   var TEXT_BOOST = 2;
   var MAX_VARIANTS = 12;
@@ -210,6 +214,7 @@
       fallback: loose.length >= SENTENCE ? loose.join(" ") : "",
       terms: terms,
       phrases: phrases,
+      text: text,
     };
   }
 
@@ -323,10 +328,15 @@
    * and sum each page's section scores for order. */
   function rank(results, documents) {
     pageScores = new Map();
+    named = new Set();
     results.forEach(function (result) {
       var doc = documents.get(result.ref);
       if (!doc) return;
       var texts = plain(doc);
+      var whole = variants.some(function (each) {
+        return titleKey(texts[0]) === titleKey(each.text);
+      });
+      if (whole && result.ref.indexOf("#") === -1) named.add(result.ref);
       var inTitle = variants.some(function (each) {
         return containsAll(texts[0], each.phrases);
       });
@@ -342,11 +352,21 @@
     return results;
   }
 
-  /* Material's sort: pages by their summed score, a page's sections by theirs. */
+  /* A title or query as compared for a whole-title match: no spaces. */
+  function titleKey(text) {
+    return text.replace(/\s+/g, "");
+  }
+
+  /* Material's sort: the page the query names by its whole title first, then
+   * pages by their summed score, a page's sections by theirs. */
   function order(a, b) {
-    var pageA = pageScores.get(pageOf(a.location)) || 0;
-    var pageB = pageScores.get(pageOf(b.location)) || 0;
-    return pageB - pageA || b.score - a.score;
+    var pageA = pageOf(a.location);
+    var pageB = pageOf(b.location);
+    var nameA = named.has(pageA) ? 1 : 0;
+    var nameB = named.has(pageB) ? 1 : 0;
+    var scoreA = pageScores.get(pageA) || 0;
+    var scoreB = pageScores.get(pageB) || 0;
+    return nameB - nameA || scoreB - scoreA || b.score - a.score;
   }
 
   self.courseSearch = {
