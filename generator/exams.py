@@ -111,13 +111,19 @@ def pool(item: Item, catalog: Catalog) -> list[Pooled]:
     return sorted(found.values(), key=lambda pooled: order[pooled.question.id])
 
 
-def blueprint(item: Item, catalog: Catalog, chapters_href: str) -> dict[str, Any]:
+def chapters(item: Item, catalog: Catalog) -> dict[str, str]:
+    """The chapters the exam draws from, by id, with their titles, in course order."""
+    drawn_from = {pooled.chapter for each in _exam(item).pools(catalog) for pooled in each}
+    return {chapter: title for chapter, title in catalog.chapters.items() if chapter in drawn_from}
+
+
+def blueprint(item: Item, catalog: Catalog) -> dict[str, Any]:
     """What ``scripts/exam.js`` draws by: each draw's number and pool (question ids),
-    the pass mark, the time limit and each chapter's title and page, in course order."""
+    the pass mark, the time limit and each chapter's title, in course order. The
+    links to the chapters are in the page's HTML (``chapters``), where a SCORM
+    package turns them into text like every other link to the site."""
     exam = _exam(item)
     pools = exam.pools(catalog)
-    drawn_from = {pooled.chapter for each in pools for pooled in each}
-    chapters = [chapter for chapter in catalog.chapters if chapter in drawn_from]
     return {
         "id": item.id,
         "passPercent": exam.pass_percent,
@@ -126,8 +132,5 @@ def blueprint(item: Item, catalog: Catalog, chapters_href: str) -> dict[str, Any
             {"count": rule.number, "pool": [pooled.question.id for pooled in each]}
             for rule, each in zip(exam.draws, pools, strict=True)
         ],
-        "chapters": {
-            chapter: {"title": catalog.chapters[chapter], "href": f"{chapters_href}{chapter}.html"}
-            for chapter in chapters
-        },
+        "chapters": {id: {"title": title} for id, title in chapters(item, catalog).items()},
     }
