@@ -13,11 +13,14 @@ import json
 import random
 from collections import Counter
 from collections.abc import Callable, Iterator
-from typing import Annotated, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
 from pydantic import ConfigDict, Field, model_validator
 
 from generator.models.common import Content, ItemId, Label, Location, StrictModel, Text
+
+if TYPE_CHECKING:
+    from generator.catalog import Catalog
 
 QuestionId = Annotated[
     ItemId, Field(description="Unique across all quizzes, e.g. ch01-complaint-share")
@@ -105,13 +108,18 @@ class BaseQuestion(StrictModel):
     tags: list[ItemId] = Field(
         default_factory=list, description="Topics an exam can draw by, e.g. complaint"
     )
+    section: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,80}$")] | None = Field(
+        default=None,
+        description="The id of the chapter section that teaches it, e.g. 12 for 1.2",
+    )
+    """Where an exam's result sends a learner to reread (checked against the chapter)."""
     prompt: Text
     explanation: Text
 
     @property
     def content_hash(self) -> str:
         """Changes when the question is edited, so a stale saved answer is not restored."""
-        return short_hash(self.model_dump(mode="json", exclude={"shuffle", "tags"}))
+        return short_hash(self.model_dump(mode="json", exclude={"shuffle", "tags", "section"}))
 
 
 class ChoiceQuestion(BaseQuestion):
@@ -482,6 +490,16 @@ class Quiz(Content):
 
     def unique_ids(self) -> list[tuple[Location, str]]:
         return [(("questions", i, "id"), q.id) for i, q in enumerate(self.questions)]
+
+    def catalog_problems(self, catalog: Catalog) -> Iterator[tuple[Location, str]]:
+        sections = catalog.sections.get(self.chapter, {})
+        for index, question in enumerate(self.questions):
+            if question.section is not None and question.section not in sections:
+                known = ", ".join(sections) or "none"
+                yield (
+                    ("questions", index, "section"),
+                    f"'{question.section}' is no section of {self.chapter} (its ids: {known})",
+                )
 
     def problems(self) -> Iterator[tuple[Location, str]]:
         seen: set[str] = set()

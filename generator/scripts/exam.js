@@ -359,6 +359,12 @@
     return copy;
   }
 
+  /* The section a question is taught in, if its quiz names it. */
+  Exam.prototype.sectionLink = function (id) {
+    var source = this.items[id].querySelector(".course-exam__section");
+    return source ? reference(source) : null;
+  };
+
   Exam.prototype.chapterLink = function (chapter, content) {
     return reference(this.form.querySelector(".course-exam__chapter-links [data-chapter='" + chapter + "'] > *"),
       content);
@@ -398,7 +404,17 @@
       row.appendChild(element("td", "", Math.round((data.sum / data.count) * 100) + "%"));
       var review = row.appendChild(element("td"));
       if (data.wrong.length) {
-        review.appendChild(this.chapterLink(chapter, "重读本章"));
+        /* The sections that teach the questions missed, each once; the chapter
+           when a question names none. */
+        var seen = {};
+        data.wrong.forEach(function (index) {
+          var reread = this.sectionLink(attempt.ids[index]);
+          var key = reread ? reread.getAttribute("href") || reread.textContent : "";
+          if (seen[key]) { return; }
+          seen[key] = true;
+          if (review.firstChild) { review.appendChild(document.createTextNode("、")); }
+          review.appendChild(reread || this.chapterLink(chapter, "重读本章"));
+        }, this);
       } else {
         review.textContent = "全部答对";
       }
@@ -418,7 +434,7 @@
         li.dataset.id = id;
         li.appendChild(link("#q-" + id, "第 " + (index + 1) + " 题"));
         li.appendChild(document.createTextNode("（得分 " + Math.round(attempt.scores[index] * 100) + "%）："));
-        li.appendChild(this.chapterLink(chapter, blueprint.chapters[chapter].title));
+        li.appendChild(this.sectionLink(id) || this.chapterLink(chapter, blueprint.chapters[chapter].title));
         var prompt = this.question(id).querySelector(".course-quiz__prompt").textContent.replace(/\s+/g, " ").trim();
         li.appendChild(document.createTextNode("。" + (prompt.length > 40 ? prompt.slice(0, 40) + "……" : prompt)));
       }, this);
