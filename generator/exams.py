@@ -10,7 +10,7 @@ from the same pools, given to it as JSON (``blueprint``).
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.catalog import Catalog, Item
@@ -94,10 +94,16 @@ def seed(exam_id: str, version: str) -> str:
 
 
 def paper(item: Item, catalog: Catalog, version: str) -> Paper:
-    """Version ``version`` (a, b) of an exam, the same on every build."""
+    """Version ``version`` (a, b) of an exam, the same on every build. Its questions
+    list their options (order items, match partners) in an order seeded with the
+    version, so a question on both papers is lettered differently on each."""
     exam = _exam(item)
     chooser = random.Random(seed(item.id, version))
-    return Paper(exam, version.upper(), draw(exam, exam.pools(catalog), chooser))
+    entries = [
+        replace(pooled, question=pooled.question.printed_as(seed(item.id, version)))
+        for pooled in draw(exam, exam.pools(catalog), chooser)
+    ]
+    return Paper(exam, version.upper(), entries)
 
 
 def pool(item: Item, catalog: Catalog) -> list[Pooled]:

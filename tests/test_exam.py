@@ -289,3 +289,35 @@ def test_sections_are_the_chapter_pages_heading_ids(catalog: Catalog, site: Path
     for chapter, section in named:
         page = lxml_html.fromstring((site / "chapters" / f"{chapter}.html").read_text("utf-8"))
         assert page.xpath(f"//*[@id='{section}']"), (chapter, section)
+
+
+def test_papers_list_a_shared_question_s_options_in_their_own_order(catalog: Catalog) -> None:
+    """A question on both 试卷 A and 试卷 B is lettered differently on each (orders seeded
+    with the version, reproducibly), and no order gives its answer away by position."""
+    item = catalog.find("exams", "final")
+    assert item is not None
+    a, b = (exams.paper(item, catalog, version) for version in "ab")
+    on_b = {q.id: q for q in b.questions}
+    again = exams.paper(item, catalog, "a")
+    on_again = {q.id: q for q in again.questions}
+
+    def order(paper: exams.Paper, question: Question) -> list[str]:
+        if question.type == "order":
+            return [key for key, _ in question.shown]  # type: ignore[union-attr]
+        if question.type == "match":
+            return [key for key, _ in question.choices]  # type: ignore[union-attr]
+        listed = question.listed(paper.shuffles(question))  # type: ignore[union-attr]
+        return [key for key, _ in listed]
+
+    listed = [q for q in a.questions if q.id in on_b and q.type not in ("truefalse", "fill")]
+    assert listed, "the two papers share no question with options"
+    for question in listed:
+        other = on_b[question.id]
+        assert order(a, question) != order(b, other), question.id
+        assert order(a, question) == order(again, on_again[question.id])
+        for paper, shown in ((a, question), (b, other)):
+            if shown.type == "single" and paper.shuffles(shown):
+                first = shown.listed(True)[0][1]  # type: ignore[union-attr]
+                assert not first.correct, (paper.version, shown.id)
+            if shown.type == "order":
+                assert order(paper, shown) != shown.keys, (paper.version, shown.id)  # type: ignore[union-attr]

@@ -13,9 +13,9 @@ import json
 import random
 from collections import Counter
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal, Self, TypeVar
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 
 from generator.models.common import Content, ItemId, Label, Location, StrictModel, Text
 
@@ -70,13 +70,13 @@ def _in_order(order: list[int]) -> bool:
 
 
 def _listed(
-    question_id: str,
+    seed: str,
     keys: list[str],
     options: list[Choice],
     shuffle: bool,
     gives_away: Callable[[list[int]], bool],
 ) -> list[tuple[str, Choice]]:
-    positions = print_order(question_id, len(keys), gives_away) if shuffle else range(len(keys))
+    positions = print_order(seed, len(keys), gives_away) if shuffle else range(len(keys))
     return [(keys[index], options[index]) for index in positions]
 
 
@@ -116,6 +116,20 @@ class BaseQuestion(StrictModel):
     prompt: Text
     explanation: Text
 
+    _print_seed: str | None = PrivateAttr(default=None)
+
+    @property
+    def print_seed(self) -> str:
+        """What ``print_order`` is seeded with: the id, or a paper version's seed."""
+        return self._print_seed or self.id
+
+    def printed_as(self, seed: str) -> Self:
+        """This question with options, items and partners in ``seed``'s print order
+        (an exam paper's version), so each version lists them differently."""
+        copy = self.model_copy()
+        copy._print_seed = f"{self.id}:{seed}"
+        return copy
+
     @property
     def content_hash(self) -> str:
         """Changes when the question is edited, so a stale saved answer is not restored."""
@@ -135,7 +149,7 @@ class ChoiceQuestion(BaseQuestion):
     def listed(self, shuffle: bool) -> list[tuple[str, Option]]:
         """(key, option) in the order pages and sheets list them (``print_order``),
         or the file's order when ``shuffle`` is off."""
-        return _listed(self.id, self.keys, self.options, shuffle, self.right_first)
+        return _listed(self.print_seed, self.keys, self.options, shuffle, self.right_first)
 
     def right_first(self, order: list[int]) -> bool:
         """Whether, listed in ``order``, every right option comes before every wrong
@@ -373,7 +387,7 @@ class Order(BaseQuestion):
     @property
     def shown(self) -> list[tuple[str, str]]:
         """(key, text) in the order a learner first sees them: never the right one."""
-        return _listed(self.id, self.keys, self.items, True, _in_order)
+        return _listed(self.print_seed, self.keys, self.items, True, _in_order)
 
     @property
     def sequence(self) -> list[int]:
@@ -406,7 +420,7 @@ class Match(BaseQuestion):
     def choices(self) -> list[tuple[str, str]]:
         """(key, text) of the right-hand items, in an order unrelated to the pairs."""
         rights = [pair.right for pair in self.pairs]
-        return _listed(self.id, self.right_keys, rights, True, _in_order)
+        return _listed(self.print_seed, self.right_keys, rights, True, _in_order)
 
     @property
     def partners(self) -> list[int]:
@@ -433,7 +447,7 @@ class Judgement(BaseQuestion):
 
     def listed(self, shuffle: bool) -> list[tuple[str, ScoredOption]]:
         """(key, option) as pages and sheets list them; never the best option first."""
-        return _listed(self.id, self.keys, self.options, shuffle, self._best_first)
+        return _listed(self.print_seed, self.keys, self.options, shuffle, self._best_first)
 
     def _best_first(self, order: list[int]) -> bool:
         return self.options[order[0]].score == 100
