@@ -61,6 +61,8 @@ EXAM_SCO_PREFIX = "exam-"
 THEME_STYLESHEETS = re.compile(r"assets/stylesheets/(main|palette)\.[0-9a-f]+\.min\.css")
 """The theme's stylesheets, which every page of the site links."""
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+_LINK_ONLY = ("href", "target", "rel", "download", "hreflang", "ping", "referrerpolicy", "type")
+"""A link's attributes that mean nothing on the text that replaces it."""
 _LOADS = ("src", "poster", "data")
 """Attributes whose URL the browser loads by itself (``href`` only on ``<link>``)."""
 
@@ -124,7 +126,9 @@ class _Collector:
             for index, element in enumerate(list(parent)):
                 href = element.get("href")
                 if element.tag == "a" and href and _is_site_link(href):
-                    span = ET.Element("span")
+                    # Its class, id and hidden stay: scripts and styles still find it.
+                    kept = {k: v for k, v in element.attrib.items() if k not in _LINK_ONLY}
+                    span = ET.Element("span", kept)
                     span.text, span[:], span.tail = element.text, list(element), element.tail
                     parent[index] = span
         for element in root.iter():

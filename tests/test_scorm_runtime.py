@@ -264,6 +264,9 @@ def test_exam_sco_reports_its_score_and_pass(
     interactions = [data["interactions"][str(n)] for n in range(len(data["interactions"]))]
     assert [i["id"] for i in interactions] == ids
     assert {i["result"] for i in interactions} == {"correct"}
+    # Links out of the package are text: a question's section is text, still hidden.
+    expect(sco.locator(".course-exam__section:visible")).to_have_count(0)
+    expect(sco.locator(".course-exam__result a[href*='.html']")).to_have_count(0)
     suspend = leave(page)
     print(f"exam suspend data, 40 questions answered and graded: {len(suspend)} characters")
     assert len(suspend) <= SUSPEND_LIMIT
