@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markdown.extensions.toc import slugify, unique
+
 from generator import ids
 from generator.content_files import content_sources, display_path, link_problem, outside_links
 from generator.content_types import CONTENT_TYPES, TRAINER_DIR, ContentType
@@ -22,6 +24,8 @@ from generator.validation import validate
 
 ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 HEADING = re.compile(r"^#\s+(.+?)\s*$", re.MULTILINE)
+SECTION = re.compile(r"^(#{1,6})\s+(.+?)\s*(?:\{[^}]*#([\w-]+)[^}]*\})?\s*#*\s*$")
+"""An ATX heading, with the id of its attribute list if it has one."""
 ANY_HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
 UNDERLINE = re.compile(r"^ {0,3}(=+|-+)\s*$")
 """A setext heading's underline (``===`` or ``---`` under a line of text)."""
@@ -56,6 +60,8 @@ class Catalog:
 
     root: Path
     chapters: dict[str, str] = field(default_factory=dict)
+    sections: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Chapter id to its sections' anchors (as the toc extension makes them) and titles."""
     items: dict[str, list[Item]] = field(default_factory=dict)
     glossary: list[Term] = field(default_factory=list)
 
@@ -83,9 +89,9 @@ def load_catalog(
     """
     project = project or root
     errors: list[SourceError] = list(outside_links(chapters_dir.parent, project))
-    chapters, chapter_errors = _chapter_titles(chapters_dir, project)
+    chapters, sections, chapter_errors = _chapter_titles(chapters_dir, project)
     errors.extend(chapter_errors)
-    catalog = Catalog(root, chapters=chapters)
+    catalog = Catalog(root, chapters=chapters, sections=sections)
     try:
         if not link_problem(glossary, project):
             catalog.glossary = load_glossary(glossary, display_path(glossary, project))
@@ -127,9 +133,13 @@ def load_catalog(
     return catalog
 
 
-def _chapter_titles(folder: Path, project: Path) -> tuple[dict[str, str], list[SourceError]]:
-    """Chapter id to the title in its first heading, e.g. ``ch01`` to ``第1章 ...``."""
+def _chapter_titles(
+    folder: Path, project: Path
+) -> tuple[dict[str, str], dict[str, dict[str, str]], list[SourceError]]:
+    """Chapter id to the title in its first heading, e.g. ``ch01`` to ``第1章 ...``,
+    and to its sections (``section_anchors``)."""
     titles: dict[str, str] = {}
+    sections: dict[str, dict[str, str]] = {}
     errors: list[SourceError] = []
     # By number: ch99 comes before ch100.
     for path in sorted(folder.glob("ch*.md"), key=lambda path: (len(path.stem), path.stem)):
@@ -141,11 +151,33 @@ def _chapter_titles(folder: Path, project: Path) -> tuple[dict[str, str], list[S
         display = display_path(path, project)
         match = HEADING.search(text)
         titles[path.stem] = match.group(1) if match else path.stem
+        sections[path.stem] = section_anchors(text)
         if match and len(match.group(1)) > MAX_LABEL_LENGTH:
             line = text.count("\n", 0, match.start()) + 1
             message = f"the chapter title is longer than {MAX_LABEL_LENGTH} characters"
             errors.append(SourceError(display, line, message))
-    return titles, errors
+    return titles, sections, errors
+
+
+def section_anchors(text: str) -> dict[str, str]:
+    """Each ``##``/``###`` heading's id, as Python-Markdown's toc extension gives it
+    (an ``{#id}`` of its own, or the slug of its text, made unique in the page),
+    to its text: what a link to a section of the chapter names."""
+    found: dict[str, str] = {}
+    used: set[str] = set()
+    fenced = False
+    for line in text.splitlines():
+        if FENCE.match(line):
+            fenced = not fenced
+        match = None if fenced else SECTION.match(line)
+        if not match:
+            continue
+        title = re.sub(r"[*_`]", "", match[2]).strip()
+        anchor = match[3] or unique(slugify(title, "-"), used)
+        used.add(anchor)
+        if len(match[1]) in (2, 3):
+            found[anchor] = title
+    return found
 
 
 def too_many_headings(text: str, display: str) -> Iterator[SourceError]:

@@ -10,7 +10,7 @@ from the same pools, given to it as JSON (``blueprint``).
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.catalog import Catalog, Item
@@ -94,10 +94,16 @@ def seed(exam_id: str, version: str) -> str:
 
 
 def paper(item: Item, catalog: Catalog, version: str) -> Paper:
-    """Version ``version`` (a, b) of an exam, the same on every build."""
+    """Version ``version`` (a, b) of an exam, the same on every build. Its questions
+    list their options (order items, match partners) in an order seeded with the
+    version, so a question on both papers is lettered differently on each."""
     exam = _exam(item)
     chooser = random.Random(seed(item.id, version))
-    return Paper(exam, version.upper(), draw(exam, exam.pools(catalog), chooser))
+    entries = [
+        replace(pooled, question=pooled.question.printed_as(seed(item.id, version)))
+        for pooled in draw(exam, exam.pools(catalog), chooser)
+    ]
+    return Paper(exam, version.upper(), entries)
 
 
 def pool(item: Item, catalog: Catalog) -> list[Pooled]:
@@ -111,13 +117,19 @@ def pool(item: Item, catalog: Catalog) -> list[Pooled]:
     return sorted(found.values(), key=lambda pooled: order[pooled.question.id])
 
 
-def blueprint(item: Item, catalog: Catalog, chapters_href: str) -> dict[str, Any]:
+def chapters(item: Item, catalog: Catalog) -> dict[str, str]:
+    """The chapters the exam draws from, by id, with their titles, in course order."""
+    drawn_from = {pooled.chapter for each in _exam(item).pools(catalog) for pooled in each}
+    return {chapter: title for chapter, title in catalog.chapters.items() if chapter in drawn_from}
+
+
+def blueprint(item: Item, catalog: Catalog) -> dict[str, Any]:
     """What ``scripts/exam.js`` draws by: each draw's number and pool (question ids),
-    the pass mark, the time limit and each chapter's title and page, in course order."""
+    the pass mark, the time limit and each chapter's title, in course order. The
+    links to the chapters are in the page's HTML (``chapters``), where a SCORM
+    package turns them into text like every other link to the site."""
     exam = _exam(item)
     pools = exam.pools(catalog)
-    drawn_from = {pooled.chapter for each in pools for pooled in each}
-    chapters = [chapter for chapter in catalog.chapters if chapter in drawn_from]
     return {
         "id": item.id,
         "passPercent": exam.pass_percent,
@@ -126,8 +138,5 @@ def blueprint(item: Item, catalog: Catalog, chapters_href: str) -> dict[str, Any
             {"count": rule.number, "pool": [pooled.question.id for pooled in each]}
             for rule, each in zip(exam.draws, pools, strict=True)
         ],
-        "chapters": {
-            chapter: {"title": catalog.chapters[chapter], "href": f"{chapters_href}{chapter}.html"}
-            for chapter in chapters
-        },
+        "chapters": {id: {"title": title} for id, title in chapters(item, catalog).items()},
     }

@@ -32,6 +32,7 @@ def environment() -> Environment:
     env.filters.update(FILTERS)
     env.globals.update(attitudes=ATTITUDES, attitude_styles=BY_LABEL)
     env.globals.update(exam_paper=exams.paper, exam_pool=exams.pool, exam_blueprint=exams.blueprint)
+    env.globals.update(exam_chapters=exams.chapters)
     return env
 
 

@@ -4,6 +4,8 @@ One SCO per chapter: a page with the chapter followed by its quiz, made from the
 HTML those pages hold before the theme wraps them, with the stylesheets the
 site's pages use, the quiz scripts and ``scorm.js`` (which reports to the LMS and
 keeps the learner's quiz records and review schedule in ``cmi.suspend_data``).
+One SCO per exam, cut from its page the same way: it reports the exam's score
+and passed/failed, and keeps the running attempt in its own suspend data.
 Links to other pages of the site are turned into plain text, since the package
 holds only these pages; nothing is loaded from elsewhere.
 
@@ -53,9 +55,14 @@ SITE_SCRIPTS = (
 both that ``scorm.js`` keeps in ``cmi.suspend_data``."""
 SCORM_SCRIPT = "assets/course/scorm.js"
 """Not a site file: packaged from ``generator/scripts/``, only the SCOs load it."""
+EXAM_SCRIPT = "assets/course/exam.js"
+EXAM_SCO_PREFIX = "exam-"
+"""An exam's SCO id is this and the exam id, so it never meets a chapter's (``chNN``)."""
 THEME_STYLESHEETS = re.compile(r"assets/stylesheets/(main|palette)\.[0-9a-f]+\.min\.css")
 """The theme's stylesheets, which every page of the site links."""
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+_LINK_ONLY = ("href", "target", "rel", "download", "hreflang", "ping", "referrerpolicy", "type")
+"""A link's attributes that mean nothing on the text that replaces it."""
 _LOADS = ("src", "poster", "data")
 """Attributes whose URL the browser loads by itself (``href`` only on ``<link>``)."""
 
@@ -73,7 +80,7 @@ class PageSource:
 
 @dataclass
 class Sco:
-    """One chapter as the LMS sees it: a launch page and its pass mark."""
+    """One chapter or exam as the LMS sees it: a launch page and its pass mark."""
 
     id: str
     title: str
@@ -119,7 +126,9 @@ class _Collector:
             for index, element in enumerate(list(parent)):
                 href = element.get("href")
                 if element.tag == "a" and href and _is_site_link(href):
-                    span = ET.Element("span")
+                    # Its class, id and hidden stay: scripts and styles still find it.
+                    kept = {k: v for k, v in element.attrib.items() if k not in _LINK_ONLY}
+                    span = ET.Element("span", kept)
                     span.text, span[:], span.tail = element.text, list(element), element.tail
                     parent[index] = span
         for element in root.iter():
@@ -162,12 +171,13 @@ def _is_site_link(href: str) -> bool:
 
 
 def quiz_pages(catalog: Catalog, contents: dict[str, str]) -> dict[str, PageSource]:
-    """Each quiz page's HTML (by site path, from ``contents``) with its YAML source."""
+    """Each quiz and exam page's HTML (by site path, from ``contents``) with its YAML source."""
     return {
-        f"quizzes/{item.id}.html": PageSource(
-            contents[f"quizzes/{item.id}.html"], item.source.path, item.source.text
+        f"{kind}/{item.id}.html": PageSource(
+            contents[f"{kind}/{item.id}.html"], item.source.path, item.source.text
         )
-        for item in catalog.of("quizzes")
+        for kind in ("quizzes", "exams")
+        for item in catalog.of(kind)
     }
 
 
@@ -186,20 +196,35 @@ def collect(
     sheets = [path for path in stylesheets if collector.take("", path, path, path)]
     for path in sheets:
         collector.stylesheet(path)
-    for chapter, title in catalog.chapters.items():
-        quizzes = [i for i in catalog.of("quizzes") if chapter in i.model.linked_chapters()]
-        names = [f"{chapters_dir}/{chapter}.html", *(f"quizzes/{q.id}.html" for q in quizzes)]
+
+    def add(
+        sco_id: str, title: str, names: list[str], mastery: int | None, scripts: tuple[str, ...]
+    ) -> None:
         parts = [collector.article(name, pages[name]) for name in names]
-        mastery = min((item.model.pass_percent for item in quizzes), default=None)  # type: ignore[attr-defined]
         html = sco_page.render(
             title=title,
             # Pages the site has built (author text already sanitised), not author text.
             articles=[Markup(part) for part in parts],
             stylesheets=[posixpath.relpath(path, SCO_DIR) for path in sheets],
-            scripts=[posixpath.relpath(path, SCO_DIR) for path in (*SITE_SCRIPTS, SCORM_SCRIPT)],
+            scripts=[posixpath.relpath(path, SCO_DIR) for path in (*scripts, SCORM_SCRIPT)],
         )
-        package.scos.append(Sco(chapter, title, mastery, html))
-    for script in SITE_SCRIPTS:
+        package.scos.append(Sco(sco_id, title, mastery, html))
+
+    for chapter, title in catalog.chapters.items():
+        quizzes = [i for i in catalog.of("quizzes") if chapter in i.model.linked_chapters()]
+        names = [f"{chapters_dir}/{chapter}.html", *(f"quizzes/{q.id}.html" for q in quizzes)]
+        mastery = min((item.model.pass_percent for item in quizzes), default=None)  # type: ignore[attr-defined]
+        add(chapter, title, names, mastery, SITE_SCRIPTS)
+    for exam in catalog.of("exams"):
+        model = exam.model
+        add(
+            f"{EXAM_SCO_PREFIX}{exam.id}",
+            model.title,
+            [f"exams/{exam.id}.html"],
+            model.pass_percent,  # type: ignore[attr-defined]
+            (*SITE_SCRIPTS, EXAM_SCRIPT),
+        )
+    for script in (*SITE_SCRIPTS, EXAM_SCRIPT):
         collector.take("", script, script, script)
     if collector.errors:
         raise ContentError(collector.errors)

@@ -261,3 +261,63 @@ def test_trainer_page_lists_the_papers_out_of_nav_and_search(site: Path) -> None
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "trainer/exams" not in home
     assert 'href="exams/index.html"' in home
+
+
+def test_a_question_s_section_must_be_a_heading_of_its_chapter(project: Path) -> None:
+    """``section`` is checked against the ids MkDocs' toc gives the chapter's headings."""
+    quiz = project / "quizzes" / "ch01.yml"
+    text = quiz.read_text(encoding="utf-8")
+    assert '  section: "12"' in text
+    quiz.write_text(text.replace('  section: "12"', '  section: "nowhere"', 1), encoding="utf-8")
+    line = quiz.read_text(encoding="utf-8").splitlines().index('    section: "nowhere"') + 1
+    with pytest.raises(ContentError) as caught:
+        course.load(course_settings(project))
+    errors = [str(error) for error in caught.value.errors]
+    assert len(errors) == 1, errors
+    assert re.match(rf"quizzes/ch01\.yml:{line}: .*'nowhere' is no section of ch01", errors[0])
+
+
+def test_sections_are_the_chapter_pages_heading_ids(catalog: Catalog, site: Path) -> None:
+    """Every section a question names is an id on its built chapter page."""
+    named = {
+        (item.model.chapter, q.section)  # type: ignore[attr-defined]
+        for item in catalog.of("quizzes")
+        for q in item.model.questions  # type: ignore[attr-defined]
+        if q.section
+    }
+    assert len(named) >= 5
+    for chapter, section in named:
+        page = lxml_html.fromstring((site / "chapters" / f"{chapter}.html").read_text("utf-8"))
+        assert page.xpath(f"//*[@id='{section}']"), (chapter, section)
+
+
+def test_papers_list_a_shared_question_s_options_in_their_own_order(catalog: Catalog) -> None:
+    """A question on both 试卷 A and 试卷 B is lettered differently on each (orders seeded
+    with the version, reproducibly), and no order gives its answer away by position."""
+    item = catalog.find("exams", "final")
+    assert item is not None
+    a, b = (exams.paper(item, catalog, version) for version in "ab")
+    on_b = {q.id: q for q in b.questions}
+    again = exams.paper(item, catalog, "a")
+    on_again = {q.id: q for q in again.questions}
+
+    def order(paper: exams.Paper, question: Question) -> list[str]:
+        if question.type == "order":
+            return [key for key, _ in question.shown]  # type: ignore[union-attr]
+        if question.type == "match":
+            return [key for key, _ in question.choices]  # type: ignore[union-attr]
+        listed = question.listed(paper.shuffles(question))  # type: ignore[union-attr]
+        return [key for key, _ in listed]
+
+    listed = [q for q in a.questions if q.id in on_b and q.type not in ("truefalse", "fill")]
+    assert listed, "the two papers share no question with options"
+    for question in listed:
+        other = on_b[question.id]
+        assert order(a, question) != order(b, other), question.id
+        assert order(a, question) == order(again, on_again[question.id])
+        for paper, shown in ((a, question), (b, other)):
+            if shown.type == "single" and paper.shuffles(shown):
+                first = shown.listed(True)[0][1]  # type: ignore[union-attr]
+                assert not first.correct, (paper.version, shown.id)
+            if shown.type == "order":
+                assert order(paper, shown) != shown.keys, (paper.version, shown.id)  # type: ignore[union-attr]

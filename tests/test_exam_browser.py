@@ -216,3 +216,29 @@ def test_all_right_passes_from_the_keyboard(server: str, page: Page) -> None:
     )
     expect(page.locator(".course-exam__result")).to_be_focused()
     expect(page.locator(".course-exam__review")).to_have_count(0)
+
+
+def test_result_links_to_the_sections_to_reread(site: Path, page: Page) -> None:
+    """Handed in blank, every question is to review: one that names its section links
+    to that section of its chapter, and each such link is an id on the chapter page."""
+    attempt = start(page, (site / "exams" / "final.html").as_uri())
+    page.locator("form.course-exam button[type=submit]").click()
+    page.locator("form.course-exam button[type=submit]").click()
+    result = page.locator(".course-exam__result")
+    expect(result.locator(".course-exam__review li")).to_have_count(40)
+    sections = {q.id: q.section for q in questions().values()}
+    hrefs = result.locator("a[href*='.html#']").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    named = [q for q in attempt["ids"] if sections[q]]
+    assert named, "no drawn question names its section"
+    items = result.locator(".course-exam__review li")
+    for question_id in named:
+        link = items.locator(f"xpath=self::*[@data-id='{question_id}']").locator("a").nth(1)
+        chapter = chapter_of(page, question_id)
+        href = f"../chapters/{chapter}.html#{sections[question_id]}"
+        expect(link).to_have_attribute("href", href)
+    for href in set(hrefs):
+        chapter_page, anchor = href.split("#")
+        html = (site / "exams" / chapter_page).resolve().read_text("utf-8")
+        assert f'id="{anchor}"' in html, href

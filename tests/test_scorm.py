@@ -13,7 +13,10 @@ import pytest
 import xmlschema
 from lxml import etree
 
+from generator.models.exam import Exam
 from generator.scorm import PACKAGE_PATH
+from generator.sources import load
+from generator.validation import validate
 from tests.conftest import ROOT
 from tests.test_quiz_browser import quizzes
 
@@ -28,6 +31,11 @@ SCHEMAS = {
     "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1": "imsmd_rootv1p2p1.xsd",
 }
 LOADS = re.compile(r'<(?:link|script|img|iframe|source|video|audio)\b[^>]*\b(?:href|src)="([^"]*)"')
+
+
+def load_exam(exam_id: str) -> Exam:
+    path = ROOT / "exams" / f"{exam_id}.yml"
+    return validate(Exam, load(path, path.name))
 
 
 def lms_file(relative: str) -> Path:
@@ -99,7 +107,12 @@ def test_one_sco_per_chapter_with_its_pass_mark(site: Path, package: zipfile.Zip
     root = manifest(package)
     items = root.findall("cp:organizations/cp:organization/cp:item", NS)
     chapters = sorted(path.stem for path in (ROOT / "docs" / "chapters").glob("ch*.md"))
-    assert [item.get("identifier") for item in items] == [f"item-{c}" for c in chapters]
+    exams = sorted(path.stem for path in (ROOT / "exams").glob("*.yml"))
+    assert [item.get("identifier") for item in items] == [
+        *(f"item-{c}" for c in chapters),
+        *(f"item-exam-{e}" for e in exams),
+    ]
+    items = items[: len(chapters)]
     by_chapter = {quiz.chapter: quiz for quiz in quizzes().values()}
     for item, chapter in zip(items, chapters, strict=True):
         resource = root.find(
@@ -121,6 +134,29 @@ def test_one_sco_per_chapter_with_its_pass_mark(site: Path, package: zipfile.Zip
             assert page.count("<article") == 2
             for question in quiz.questions:
                 assert f'id="q-{question.id}"' in page
+
+
+def test_the_exam_is_a_sco_of_its_own(site: Path, package: zipfile.ZipFile) -> None:
+    """The 结业测试 as its own SCO: its pass mark as mastery score, every question of its
+    pools on the page with the exam script, and no link out of the package."""
+    exam = load_exam("final")
+    root = manifest(package)
+    item = root.find("cp:organizations/cp:organization/cp:item[@identifier='item-exam-final']", NS)
+    assert item is not None
+    assert item.findtext("cp:title", namespaces=NS) == exam.title
+    assert item.findtext("adlcp:masteryscore", namespaces=NS) == str(exam.pass_percent)
+    resource = root.find("cp:resources/cp:resource[@identifier='sco-exam-final']", NS)
+    assert resource is not None and resource.get("href") == "sco/exam-final.html"
+    assert resource.get(f"{{{ADLCP}}}scormtype") == "sco"
+    page = package.read("sco/exam-final.html").decode()
+    site_page = (site / "exams" / "final.html").read_text("utf-8")
+    ids = re.findall(r'class="course-exam__item" data-id="([^"]+)"', site_page)
+    assert len(ids) > exam.total
+    assert re.findall(r'class="course-exam__item" data-id="([^"]+)"', page) == ids
+    assert '<script src="../assets/course/exam.js">' in page
+    assert page.index("exam.js") < page.index("scorm.js")
+    assert 'href="../chapters/' in site_page
+    assert "<a " not in page.split('class="course-exam"', 1)[1]
 
 
 def test_package_holds_exactly_what_the_manifest_lists(package: zipfile.ZipFile) -> None:

@@ -215,3 +215,108 @@ def test_every_question_answered_wrongly_fits_the_suspend_data(
     assert len(data) <= SUSPEND_LIMIT
     packed = json.loads(data)
     assert all(isinstance(row[2], list) for row in packed["q"][quiz_id][4].values())
+
+
+EXAM_SCO = "exam-final"
+"""The 结业测试's SCO (``scorm.EXAM_SCO_PREFIX`` and the exam id)."""
+
+
+def exam_session(lms: str, page: Page) -> Any:
+    """Launch the exam's SCO in the LMS and start an attempt; the SCO's frame."""
+    page.goto(f"{lms}/lms.html?sco={EXAM_SCO}")
+    sco = page.frame_locator("#sco")
+    page.wait_for_function("window.API.cmi.core.lesson_status === 'incomplete'")
+    return sco
+
+
+def shown_ids(sco: Any) -> list[str]:
+    return sco.locator(".course-exam__item:visible").evaluate_all(  # type: ignore[no-any-return]
+        "items => items.map(item => item.dataset.id)"
+    )
+
+
+def leave(page: Page) -> str:
+    """Close the SCO as an LMS does; the suspend data it left."""
+    page.evaluate("document.getElementById('sco').src = 'about:blank'")
+    page.wait_for_function("window.finishCalls === 1")
+    assert cmi(page)["core"]["exit"] == "suspend"
+    return page.evaluate("window.API.cmi.suspend_data")  # type: ignore[no-any-return]
+
+
+def test_exam_sco_reports_its_score_and_pass(
+    lms: str, browser: Browser, request: pytest.FixtureRequest
+) -> None:
+    """Every question answered from its key: 100%, passed, one interaction per question;
+    the suspend data with all 40 answers and scores fits in SCORM 1.2's 4,096."""
+    bank = {q.id: q for quiz in quizzes().values() for q in quiz.questions}
+    page = new_page(browser, request)
+    sco = exam_session(lms, page)
+    sco.get_by_role("button", name="开始测试").click()
+    expect(sco.locator(".course-exam__item:visible")).to_have_count(40)
+    ids = shown_ids(sco)
+    for question_id in ids:
+        answer(sco, bank[question_id], right=True)  # type: ignore[arg-type]
+    sco.locator("form.course-exam button[type=submit]").click()
+    expect(sco.locator(".course-exam__score")).to_contain_text("总分：100%")
+    data = cmi(page)
+    assert data["core"]["score"] == {"raw": "100", "min": "0", "max": "100"}
+    assert data["core"]["lesson_status"] == "passed"
+    interactions = [data["interactions"][str(n)] for n in range(len(data["interactions"]))]
+    assert [i["id"] for i in interactions] == ids
+    assert {i["result"] for i in interactions} == {"correct"}
+    # Links out of the package are text: a question's section is text, still hidden.
+    expect(sco.locator(".course-exam__section:visible")).to_have_count(0)
+    expect(sco.locator(".course-exam__result a[href*='.html']")).to_have_count(0)
+    suspend = leave(page)
+    print(f"exam suspend data, 40 questions answered and graded: {len(suspend)} characters")
+    assert len(suspend) <= SUSPEND_LIMIT
+    packed = json.loads(suspend)["x"]["final"]
+    assert packed[2] == ids and all(isinstance(a, list) for a in packed[3])
+    assert cmi(page)["core"]["lesson_status"] == "passed"
+
+
+def test_exam_sco_relaunched_mid_attempt_resumes_draw_and_clock(
+    lms: str, browser: Browser, request: pytest.FixtureRequest
+) -> None:
+    """An attempt left half-done in one browser goes on in another from the suspend
+    data alone: the same questions in the same order, the answers given, the clock
+    still counting from the first start; handed in short of the pass mark, failed."""
+    bank = {q.id: q for quiz in quizzes().values() for q in quiz.questions}
+    first = new_page(browser, request)
+    sco = exam_session(lms, first)
+    sco.get_by_role("button", name="开始测试").click()
+    expect(sco.locator(".course-exam__item:visible")).to_have_count(40)
+    ids = shown_ids(sco)
+    for question_id in ids[:5]:
+        answer(sco, bank[question_id], right=True)  # type: ignore[arg-type]
+    attempt = stored(first, "course-exam:v1:final")["attempts"][-1]
+    assert list(attempt["answers"]) == ids[:5]
+    suspend = leave(first)
+    assert 0 < len(suspend) <= SUSPEND_LIMIT
+    assert cmi(first)["core"]["lesson_status"] == "incomplete"
+
+    # As if the first session had been ten minutes ago: the clock counts from then.
+    packed = json.loads(suspend)
+    assert packed["x"]["final"][1] == attempt["start"]
+    packed["x"]["final"][1] -= 10 * 60 * 1000
+    attempt["start"] -= 10 * 60 * 1000
+    second = new_page(browser, request)  # another browser: nothing stored there
+    resume = {"cmi.suspend_data": json.dumps(packed)}
+    second.add_init_script(f"window.RESUME = {json.dumps(resume)};")
+    sco = exam_session(lms, second)
+    expect(sco.locator(".course-exam__item:visible")).to_have_count(40)
+    assert shown_ids(sco) == ids
+    expect(sco.get_by_role("timer")).to_have_text(re.compile(r"剩余时间：3[45] 分 \d+ 秒"))
+    resumed = stored(second, "course-exam:v1:final")["attempts"][-1]
+    assert (resumed["seed"], resumed["start"]) == (attempt["seed"], attempt["start"])
+    assert resumed["answers"] == attempt["answers"]
+    submit_button = sco.locator("form.course-exam button[type=submit]")
+    submit_button.click()
+    submit_button.click()  # the second click confirms handing in with questions unanswered
+    expect(sco.locator(".course-exam__score")).to_contain_text("总分：")
+    core = cmi(second)["core"]
+    assert core["lesson_status"] == "failed"
+    assert core["score"]["raw"] == str(
+        stored(second, "course-exam:v1:final")["attempts"][-1]["percent"]
+    )
+    assert int(core["score"]["raw"]) < 80

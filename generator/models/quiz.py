@@ -13,11 +13,14 @@ import json
 import random
 from collections import Counter
 from collections.abc import Callable, Iterator
-from typing import Annotated, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal, Self, TypeVar
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 
 from generator.models.common import Content, ItemId, Label, Location, StrictModel, Text
+
+if TYPE_CHECKING:
+    from generator.catalog import Catalog
 
 QuestionId = Annotated[
     ItemId, Field(description="Unique across all quizzes, e.g. ch01-complaint-share")
@@ -67,13 +70,13 @@ def _in_order(order: list[int]) -> bool:
 
 
 def _listed(
-    question_id: str,
+    seed: str,
     keys: list[str],
     options: list[Choice],
     shuffle: bool,
     gives_away: Callable[[list[int]], bool],
 ) -> list[tuple[str, Choice]]:
-    positions = print_order(question_id, len(keys), gives_away) if shuffle else range(len(keys))
+    positions = print_order(seed, len(keys), gives_away) if shuffle else range(len(keys))
     return [(keys[index], options[index]) for index in positions]
 
 
@@ -105,13 +108,32 @@ class BaseQuestion(StrictModel):
     tags: list[ItemId] = Field(
         default_factory=list, description="Topics an exam can draw by, e.g. complaint"
     )
+    section: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,80}$")] | None = Field(
+        default=None,
+        description="The id of the chapter section that teaches it, e.g. 12 for 1.2",
+    )
+    """Where an exam's result sends a learner to reread (checked against the chapter)."""
     prompt: Text
     explanation: Text
+
+    _print_seed: str | None = PrivateAttr(default=None)
+
+    @property
+    def print_seed(self) -> str:
+        """What ``print_order`` is seeded with: the id, or a paper version's seed."""
+        return self._print_seed or self.id
+
+    def printed_as(self, seed: str) -> Self:
+        """This question with options, items and partners in ``seed``'s print order
+        (an exam paper's version), so each version lists them differently."""
+        copy = self.model_copy()
+        copy._print_seed = f"{self.id}:{seed}"
+        return copy
 
     @property
     def content_hash(self) -> str:
         """Changes when the question is edited, so a stale saved answer is not restored."""
-        return short_hash(self.model_dump(mode="json", exclude={"shuffle", "tags"}))
+        return short_hash(self.model_dump(mode="json", exclude={"shuffle", "tags", "section"}))
 
 
 class ChoiceQuestion(BaseQuestion):
@@ -127,7 +149,7 @@ class ChoiceQuestion(BaseQuestion):
     def listed(self, shuffle: bool) -> list[tuple[str, Option]]:
         """(key, option) in the order pages and sheets list them (``print_order``),
         or the file's order when ``shuffle`` is off."""
-        return _listed(self.id, self.keys, self.options, shuffle, self.right_first)
+        return _listed(self.print_seed, self.keys, self.options, shuffle, self.right_first)
 
     def right_first(self, order: list[int]) -> bool:
         """Whether, listed in ``order``, every right option comes before every wrong
@@ -365,7 +387,7 @@ class Order(BaseQuestion):
     @property
     def shown(self) -> list[tuple[str, str]]:
         """(key, text) in the order a learner first sees them: never the right one."""
-        return _listed(self.id, self.keys, self.items, True, _in_order)
+        return _listed(self.print_seed, self.keys, self.items, True, _in_order)
 
     @property
     def sequence(self) -> list[int]:
@@ -398,7 +420,7 @@ class Match(BaseQuestion):
     def choices(self) -> list[tuple[str, str]]:
         """(key, text) of the right-hand items, in an order unrelated to the pairs."""
         rights = [pair.right for pair in self.pairs]
-        return _listed(self.id, self.right_keys, rights, True, _in_order)
+        return _listed(self.print_seed, self.right_keys, rights, True, _in_order)
 
     @property
     def partners(self) -> list[int]:
@@ -425,7 +447,7 @@ class Judgement(BaseQuestion):
 
     def listed(self, shuffle: bool) -> list[tuple[str, ScoredOption]]:
         """(key, option) as pages and sheets list them; never the best option first."""
-        return _listed(self.id, self.keys, self.options, shuffle, self._best_first)
+        return _listed(self.print_seed, self.keys, self.options, shuffle, self._best_first)
 
     def _best_first(self, order: list[int]) -> bool:
         return self.options[order[0]].score == 100
@@ -482,6 +504,16 @@ class Quiz(Content):
 
     def unique_ids(self) -> list[tuple[Location, str]]:
         return [(("questions", i, "id"), q.id) for i, q in enumerate(self.questions)]
+
+    def catalog_problems(self, catalog: Catalog) -> Iterator[tuple[Location, str]]:
+        sections = catalog.sections.get(self.chapter, {})
+        for index, question in enumerate(self.questions):
+            if question.section is not None and question.section not in sections:
+                known = ", ".join(sections) or "none"
+                yield (
+                    ("questions", index, "section"),
+                    f"'{question.section}' is no section of {self.chapter} (its ids: {known})",
+                )
 
     def problems(self) -> Iterator[tuple[Location, str]]:
         seen: set[str] = set()

@@ -164,6 +164,7 @@
       record.attempts.push(attempt);
     }
     save(this.id, record);
+    this.form.dispatchEvent(new CustomEvent("course-exam:saved", { bubbles: true }));
   };
 
   /* Lay out an attempt's questions, numbered, with its answers so far. */
@@ -347,6 +348,28 @@
     return a;
   }
 
+  /* A copy of a link the page holds (to a chapter, or the section a question is
+     taught in) with `content` as its text. In a SCORM package such a link to
+     another page is plain text already. */
+  function reference(source, content) {
+    var copy = source.cloneNode(true);
+    copy.removeAttribute("hidden");
+    copy.className = "";
+    if (content !== undefined) { copy.textContent = content; }
+    return copy;
+  }
+
+  /* The section a question is taught in, if its quiz names it. */
+  Exam.prototype.sectionLink = function (id) {
+    var source = this.items[id].querySelector(".course-exam__section");
+    return source ? reference(source) : null;
+  };
+
+  Exam.prototype.chapterLink = function (chapter, content) {
+    return reference(this.form.querySelector(".course-exam__chapter-links [data-chapter='" + chapter + "'] > *"),
+      content);
+  };
+
   Exam.prototype.report = function (attempt) {
     var blueprint = this.blueprint;
     var box = this.result;
@@ -376,16 +399,26 @@
       var info = blueprint.chapters[chapter];
       var row = body.appendChild(element("tr"));
       row.dataset.chapter = chapter;
-      row.appendChild(element("td")).appendChild(link(info.href, info.title));
+      row.appendChild(element("td")).appendChild(this.chapterLink(chapter, info.title));
       row.appendChild(element("td", "", String(data.count)));
       row.appendChild(element("td", "", Math.round((data.sum / data.count) * 100) + "%"));
       var review = row.appendChild(element("td"));
       if (data.wrong.length) {
-        review.appendChild(link(info.href, "重读本章"));
+        /* The sections that teach the questions missed, each once; the chapter
+           when a question names none. */
+        var seen = {};
+        data.wrong.forEach(function (index) {
+          var reread = this.sectionLink(attempt.ids[index]);
+          var key = reread ? reread.getAttribute("href") || reread.textContent : "";
+          if (seen[key]) { return; }
+          seen[key] = true;
+          if (review.firstChild) { review.appendChild(document.createTextNode("、")); }
+          review.appendChild(reread || this.chapterLink(chapter, "重读本章"));
+        }, this);
       } else {
         review.textContent = "全部答对";
       }
-    });
+    }, this);
     box.appendChild(element("h2", "", "各章得分"));
     box.appendChild(element("div", "course-exam__chapters")).appendChild(table);
     var wrong = attempt.ids.filter(function (id, i) { return attempt.scores[i] < 1; });
@@ -401,7 +434,7 @@
         li.dataset.id = id;
         li.appendChild(link("#q-" + id, "第 " + (index + 1) + " 题"));
         li.appendChild(document.createTextNode("（得分 " + Math.round(attempt.scores[index] * 100) + "%）："));
-        li.appendChild(link(blueprint.chapters[chapter].href, blueprint.chapters[chapter].title));
+        li.appendChild(this.sectionLink(id) || this.chapterLink(chapter, blueprint.chapters[chapter].title));
         var prompt = this.question(id).querySelector(".course-quiz__prompt").textContent.replace(/\s+/g, " ").trim();
         li.appendChild(document.createTextNode("。" + (prompt.length > 40 ? prompt.slice(0, 40) + "……" : prompt)));
       }, this);
@@ -438,7 +471,8 @@
     li.parentNode.insertBefore(li, sibling);
     button.focus();
     var el = button.closest(".course-quiz__question");
-    el.dataset.moved = "1"; /* what quiz.js's order grader counts as answered */
+    /* quiz.js counts an order question answered once the learner moved an item. */
+    el.dataset.moved = "1";
     this.remember(el);
   };
 
@@ -483,6 +517,83 @@
       this.begin.hidden = false;
     }
   };
+
+  /* ---- An LMS's suspend data (scorm.js): the last attempt of each exam on the
+     page, compacted to [seed, start, ids, answers in the order of ids (0: none),
+     0 or [end, timeUp, percent, scores]] and keyed by exam id. The answers are
+     left out if the whole would not fit in `limit` characters: the draw and the
+     clock still resume. */
+
+  function examIds() {
+    return all(document, "form.course-exam[data-exam]").map(function (form) { return form.dataset.exam; });
+  }
+
+  function packed(attempt, answers) {
+    var given = attempt.answers || {};
+    return [attempt.seed, attempt.start, attempt.ids,
+      attempt.ids.map(function (id) { return answers && given[id] || 0; }),
+      attempt.done ? [attempt.end, attempt.timeUp ? 1 : 0, attempt.percent, attempt.scores] : 0];
+  }
+
+  function pageState(limit) {
+    function text(answers) {
+      var data = {};
+      examIds().forEach(function (id) {
+        var attempts = load(id).attempts;
+        if (attempts.length) { data[id] = packed(attempts[attempts.length - 1], answers); }
+      });
+      return Object.keys(data).length ? JSON.stringify({ x: data }) : "";
+    }
+    var result = text(true);
+    if (result.length > limit) { result = text(false); }
+    return result.length > limit ? "" : result;
+  }
+
+  function unpacked(row) {
+    if (!Array.isArray(row) || typeof row[0] !== "number" || typeof row[1] !== "number" ||
+        !Array.isArray(row[2]) || !Array.isArray(row[3])) { return null; }
+    var attempt = { seed: row[0], start: row[1], ids: row[2].map(String), answers: {} };
+    attempt.ids.forEach(function (id, i) {
+      if (Array.isArray(row[3][i])) { attempt.answers[id] = row[3][i].map(String); }
+    });
+    if (Array.isArray(row[4])) {
+      attempt.done = true;
+      attempt.end = Number(row[4][0]);
+      attempt.timeUp = Boolean(row[4][1]);
+      attempt.percent = Number(row[4][2]);
+      attempt.scores = Array.isArray(row[4][3]) ? row[4][3].map(Number) : [];
+    }
+    return attempt;
+  }
+
+  /* Each packed attempt joins this browser's record: a new one in order of start,
+     one already here only replaces it when it is finished and this one is not. */
+  function restorePage(text) {
+    var data = null;
+    try {
+      data = JSON.parse(text || "null");
+    } catch (error) {
+      return;
+    }
+    if (!data || typeof data.x !== "object" || !data.x) { return; }
+    examIds().forEach(function (id) {
+      var attempt = unpacked(data.x[id]);
+      if (!attempt) { return; }
+      var record = load(id);
+      var same = record.attempts.filter(function (a) { return a.seed === attempt.seed && a.start === attempt.start; })[0];
+      if (!same) {
+        record.attempts.push(attempt);
+        record.attempts.sort(function (a, b) { return a.start - b.start; });
+      } else if (attempt.done && !same.done) {
+        record.attempts[record.attempts.indexOf(same)] = attempt;
+      } else {
+        return;
+      }
+      save(id, record);
+    });
+  }
+
+  window.CourseExam = { pageState: pageState, restorePage: restorePage };
 
   function init() {
     if (!window.CourseQuiz) { return; }

@@ -3,7 +3,9 @@
    reports each submitted quiz (score, passed/failed, one interaction per question)
    and finishes the session when the page is left. Without an API it does nothing.
    The chapter's quiz records and review schedule are kept in cmi.suspend_data
-   (SCORM 1.2: 4,096 characters) and merged back on the next launch. */
+   (SCORM 1.2: 4,096 characters) and merged back on the next launch. An exam's SCO
+   reports the exam's score and passed/failed, and keeps its running attempt
+   (draw, clock, answers) there instead, so a relaunch resumes it. */
 (function () {
   "use strict";
 
@@ -81,9 +83,31 @@
     api.LMSCommit("");
   }
 
-  /* progress-sync.js packs this page's quiz records and review cards. */
+  /* The exam's score over all its questions, each question an interaction (its id
+     and how it went: the exam event carries no answers in SCORM's formats). */
+  function reportExam(event) {
+    var detail = event.detail;
+    var n = Number(api.LMSGetValue("cmi.interactions._count")) || 0;
+    detail.questions.forEach(function (q, i) {
+      var prefix = "cmi.interactions." + (n + i) + ".";
+      set(prefix + "id", q.id);
+      set(prefix + "weighting", 1);
+      set(prefix + "result", q.score === 1 ? "correct" : q.score > 0 ? "neutral" : "wrong");
+    });
+    set("cmi.core.score.min", 0);
+    set("cmi.core.score.max", 100);
+    set("cmi.core.score.raw", detail.percent);
+    set("cmi.core.lesson_status", detail.pass ? "passed" : "failed");
+    suspend();
+    api.LMSCommit("");
+  }
+
+  /* exam.js packs an exam page's attempt; progress-sync.js a chapter's quiz records
+     and review cards. */
+  var keeper = document.querySelector("form.course-exam") ? window.CourseExam : window.CourseProgress;
+
   function suspend() {
-    var text = window.CourseProgress && window.CourseProgress.pageState(4096);
+    var text = keeper && keeper.pageState(4096);
     if (text) {
       set("cmi.suspend_data", text);
       set("cmi.core.exit", "suspend");
@@ -110,13 +134,15 @@
   var status = api.LMSGetValue("cmi.core.lesson_status");
   if (!status || status === "not attempted") {
     /* A chapter without a quiz is done once opened; one with a quiz when it is passed. */
-    set("cmi.core.lesson_status", document.querySelector("form.course-quiz[data-quiz]")
+    set("cmi.core.lesson_status", document.querySelector("form.course-quiz[data-quiz], form.course-exam")
       ? "incomplete" : "completed");
     api.LMSCommit("");
   }
-  if (window.CourseProgress) { window.CourseProgress.restorePage(api.LMSGetValue("cmi.suspend_data")); }
+  if (keeper) { keeper.restorePage(api.LMSGetValue("cmi.suspend_data")); }
   document.addEventListener("course-quiz:submitted", report);
   document.addEventListener("course-quiz:graded", suspend);
+  document.addEventListener("course-exam:submitted", reportExam);
+  document.addEventListener("course-exam:saved", suspend);
   window.addEventListener("pagehide", finish);
   window.addEventListener("unload", finish);
 })();
