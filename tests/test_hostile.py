@@ -536,8 +536,9 @@ def test_question_ids_that_give_one_html_id_are_refused(
     match_quiz = project / "quizzes" / "ch02.yml"
     text = match_quiz.read_text(encoding="utf-8")
     lines = text.splitlines()
-    number = next(i for i, line in enumerate(lines) if "type: match" in line)
-    lines[number - 1] = re.sub(r"id: \S+", f"id: {other}", lines[number - 1])
+    match_line = next(i for i, line in enumerate(lines) if "type: match" in line)
+    number = max(i for i in range(match_line) if lines[i].lstrip().startswith("- id:"))
+    lines[number] = re.sub(r"id: \S+", f"id: {other}", lines[number])
     match_quiz.write_text("\n".join(lines) + "\n", encoding="utf-8")
     output = load_fails(project)
     assert re.search(
@@ -545,7 +546,7 @@ def test_question_ids_that_give_one_html_id_are_refused(
         rf"as question '({first_id}|{other})' at quizzes/\w+\.yml:\d+ does",
         output,
     ), output
-    assert "quizzes/evil.yml:7" in output and f"quizzes/ch02.yml:{number}" in output
+    assert "quizzes/evil.yml:7" in output and f"quizzes/ch02.yml:{number + 1}" in output
 
 
 def test_output_paths_given_twice_name_both_sources() -> None:
