@@ -86,6 +86,20 @@ def test_attempt_draws_the_blueprint_per_chapter(server: str, page: Page) -> Non
     expect(page.get_by_role("timer")).to_have_text(re.compile(r"剩余时间：(45 分 0|44 分 \d+) 秒"))
 
 
+def test_numbering_keeps_the_wording_for_screen_and_paper_apart(server: str, page: Page) -> None:
+    """Renumbering a legend changes its number only: the paper-only instruction
+    stays in its own hidden span, never shown on screen."""
+    start(page, f"{server}/exams/final.html")
+    legends = page.locator(".course-exam__item:visible legend")
+    paper_only = legends.locator(".course-quiz__print-only")
+    assert paper_only.count() > 0
+    for index in range(paper_only.count()):
+        expect(paper_only.nth(index)).to_be_hidden()
+    wording = set(paper_only.evaluate_all("spans => spans.map(s => s.textContent)"))
+    for text in legends.all_inner_texts():
+        assert not any(words in text for words in wording), text
+
+
 OPTIONS = "input[type=radio], input[type=checkbox], .course-quiz__order > li"
 """What a question lists in an order of its attempt's own."""
 

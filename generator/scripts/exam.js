@@ -185,7 +185,9 @@
       this.orderOptions(el, attempt.seed);
       var number = "第 " + (index + 1) + " 题";
       var legend = el.querySelector("legend");
-      legend.textContent = legend.textContent.replace(/^第 \d+ 题/, number);
+      // Only the number: the legend's spans (screen-only and print-only wording) stay.
+      var label = legend.firstChild;
+      label.nodeValue = label.nodeValue.replace(/^第 \d+ 题/, number);
       all(el, "[aria-label]").forEach(function (input) {
         input.setAttribute("aria-label", input.getAttribute("aria-label").replace(/^第 \d+ 题/, number));
       });
