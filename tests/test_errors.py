@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import run_build
+from tests.conftest import load_problems, run_build
 
 
 def case_with_forms(project: Path) -> Path:
@@ -14,7 +14,8 @@ def case_with_forms(project: Path) -> Path:
 
 
 def build_fails(project: Path) -> str:
-    """Build ``project`` over a previous site; return the output after checking it failed."""
+    """Build ``project`` with ``mkdocs build`` over a previous site; return the output
+    after checking it failed as the README promises (no traceback, old site kept)."""
     site = project / "site"
     site.mkdir()
     (site / "index.html").write_text("previous build", encoding="utf-8")
@@ -25,6 +26,13 @@ def build_fails(project: Path) -> str:
     assert (site / "index.html").read_text(encoding="utf-8") == "previous build"
     assert sorted(p.name for p in site.iterdir()) == ["index.html"]
     return output
+
+
+def load_fails(project: Path) -> str:
+    """The problems ``course.load`` reports, read in process."""
+    reported = load_problems(project)
+    assert reported is not None
+    return reported
 
 
 def test_typo_in_a_key_names_file_and_line(project: Path) -> None:
@@ -41,7 +49,7 @@ def test_typo_in_a_key_names_file_and_line(project: Path) -> None:
 def test_malformed_yaml_names_file_and_line(project: Path) -> None:
     form = next((project / "forms").glob("*.yml"))
     form.write_text("title: 表\nsections: [\n  - 未闭合\n", encoding="utf-8")
-    output = build_fails(project)
+    output = load_fails(project)
     assert f"forms/{form.name}:" in output
     assert "invalid YAML" in output
 
@@ -57,7 +65,7 @@ def test_every_problem_is_reported_in_one_run(project: Path) -> None:
     )
     case = case_with_forms(project)
     case.write_text(case.read_text(encoding="utf-8") + "forms:\n  - no-such-form\n", "utf-8")
-    output = build_fails(project)
+    output = load_fails(project)
     assert "3 problems in the course content" in output
     assert "quizzes/extra.yml:3: 'ch99' names no file in chapters/" in output
     assert "quizzes/empty.yml:3: questions: List should have at least 1 item" in output
@@ -69,7 +77,7 @@ def test_dangling_form_reference_is_reported(project: Path) -> None:
     text = case.read_text(encoding="utf-8")
     assert "\nforms:\n  - " in text
     case.write_text(text.replace("\nforms:\n  - ", "\nforms:\n  - no-such-form\n  - "), "utf-8")
-    output = build_fails(project)
+    output = load_fails(project)
     assert "'no-such-form' names no file in forms/" in output
 
 
@@ -79,7 +87,7 @@ def test_bad_glossary_line_names_file_and_line(project: Path) -> None:
     lines.insert(2, "[CRM] 客户关系管理")
     lines.append(lines[0])
     glossary.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    output = build_fails(project)
+    output = load_fails(project)
     assert "docs/includes/abbreviations.md:3: not a '*[term]: definition' line" in output
     assert f"docs/includes/abbreviations.md:{len(lines)}: " in output
     assert "is already defined on line 1" in output

@@ -30,7 +30,7 @@ from generator import build, course, ids, moodle, pdf, scorm
 from generator.catalog import load_catalog
 from generator.errors import ContentError
 from tests import test_browser
-from tests.conftest import ROOT, run_build
+from tests.conftest import ROOT, load_problems, run_build
 from tests.test_course_cache import settings as course_settings
 
 server = test_browser.server
@@ -274,7 +274,12 @@ CASES = [
 
 
 def build_fails(project: Path, before_writing: bool = True) -> str:
-    """Build over a previous site; return the output after checking how it failed."""
+    """The problems a build of ``project`` reports: read in process when
+    ``course.load`` finds them; otherwise (MkDocs' own checks, figures, PDFs) a
+    build over a previous site, after checking how it failed."""
+    reported = load_problems(project)
+    if reported is not None:
+        return reported
     site = project / "site"
     site.mkdir(exist_ok=True)
     (site / "index.html").write_text("previous build", encoding="utf-8")

@@ -175,7 +175,7 @@ def test_an_edit_rerenders_exactly_the_pdfs_that_depend_on_it(
 def test_serve_rebuild_serves_old_pdfs_and_swaps_in_new_ones(tmp_path: Path) -> None:
     """Under ``serve`` a rebuild does not wait for PDFs: it serves the previous
     ones and replaces exactly those whose input changed once they are rendered."""
-    course = copy_course(tmp_path, warm=False)
+    course = copy_course(tmp_path)
     script = Path(__file__).with_name("serve_rebuild.py")
     result = subprocess.run(
         [sys.executable, str(script)], cwd=course, capture_output=True, text=True, timeout=900
