@@ -31,8 +31,12 @@ from generator.models.quiz import QUESTION_TYPES, Question, QuestionId, Quiz
 if TYPE_CHECKING:
     from generator.catalog import Catalog
 
-QuestionType = Literal[tuple(QUESTION_TYPES)]  # type: ignore[valid-type]
-"""The ``type`` of every question model in ``models/quiz.py``, from its registry."""
+if TYPE_CHECKING:
+    QuestionType = str
+else:
+    QuestionType = Literal[tuple(QUESTION_TYPES)]
+"""The ``type`` of every question model in ``models/quiz.py``, from its registry
+(a ``Literal``, so the schema lists them)."""
 MAX_COUNT = 500
 """The most questions one draw may ask for: a page holds every question of its pool."""
 
