@@ -20,7 +20,7 @@ from generator.catalog import Catalog, Item
 from generator.content_types import TRAINER_DIR
 from generator.errors import ContentError, SourceError
 from generator.ids import COURSE
-from generator.models.quiz import Fill, Judgement, MultipleChoice, Question, Quiz
+from generator.models.quiz import ChoiceQuestion, Fill, Judgement, Question, Quiz
 from generator.pages import environment
 
 BANK_DIR = f"{TRAINER_DIR}/lms/moodle"
@@ -94,16 +94,11 @@ def fraction_text(value: float) -> str:
 def exact_fractions(question: Question) -> list[float]:
     """Each option's fraction under the site's own scoring rule, before rounding.
 
-    Multiple choice: each right pick +1, each wrong pick -1, floor 0, divided by
-    the number of right options; Moodle adds the picked fractions and floors the
-    sum at 0, so right options are worth 100/k and wrong ones -100/k.
+    Moodle adds the picked fractions and floors the sum at 0, so each option's
+    worth (``worth``: a multiple choice's wrong options are negative) is its fraction.
     """
-    if isinstance(question, Judgement):
-        return [float(option.score) for option in question.options]
-    if isinstance(question, MultipleChoice):
-        share = 100 / question.correct_count
-        return [share if option.correct else -share for option in question.options]
-    return [100.0 if option.correct else 0.0 for option in question.options]  # type: ignore[union-attr]
+    assert isinstance(question, ChoiceQuestion | Judgement)
+    return question.worth
 
 
 def fractions(question: Question) -> list[str]:
@@ -155,7 +150,7 @@ def notices(quiz: Quiz) -> Iterator[Notice]:
                     "Moodle compares text, while the site grades number blanks by value; "
                     "their usual written forms are exported (100, 100名, 一百, ¥1,500 …)",
                 )
-        if question.type in ("single", "multiple", "judgement"):
+        if question.moodle == "multichoice":
             for index, value in enumerate(exact_fractions(question)):
                 if abs(moodle_fraction(value) - value) > 0.01:
                     yield Notice(

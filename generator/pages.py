@@ -10,6 +10,7 @@ from generator import exams
 from generator.attitudes import ATTITUDES, BY_LABEL
 from generator.catalog import Catalog, Item
 from generator.content_types import CONTENT_TYPES, ContentType
+from generator.models.quiz import QUESTION_TYPES
 from generator.text import FILTERS
 
 
@@ -32,7 +33,7 @@ def environment() -> Environment:
     env.filters.update(FILTERS)
     env.globals.update(attitudes=ATTITUDES, attitude_styles=BY_LABEL)
     env.globals.update(exam_paper=exams.paper, exam_pool=exams.pool, exam_blueprint=exams.blueprint)
-    env.globals.update(exam_chapters=exams.chapters)
+    env.globals.update(exam_chapters=exams.chapters, question_types=QUESTION_TYPES)
     return env
 
 

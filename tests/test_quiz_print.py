@@ -232,7 +232,14 @@ def test_site_quiz_pages_list_options_in_the_print_order() -> None:
 def test_print_order_is_one_function() -> None:
     """Templates never list options, items or partners in the file's order themselves."""
     templates = ROOT / "generator" / "templates"
-    for path in [*templates.glob("handbook/**/*.j2"), templates / "quizzes/answer-key.html.j2"]:
+    paths = [
+        *templates.glob("handbook/**/*.j2"),
+        *templates.glob("quizzes/print/*.j2"),
+        templates / "quizzes/parts.html.j2",
+        templates / "quizzes/answer-key.html.j2",
+        templates / "exams/paper.html.j2",
+    ]
+    for path in paths:
         text = Path(path).read_text(encoding="utf-8")
         assert "in question.options" not in text.replace("question.options if", ""), path
         assert "in question.items" not in text, path

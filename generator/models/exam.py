@@ -26,13 +26,17 @@ from generator.models.common import (
     Text,
     Titled,
 )
-from generator.models.quiz import Question, QuestionId, Quiz
+from generator.models.quiz import QUESTION_TYPES, Question, QuestionId, Quiz
 
 if TYPE_CHECKING:
     from generator.catalog import Catalog
 
-QuestionType = Literal["single", "multiple", "truefalse", "fill", "order", "match", "judgement"]
-"""The ``type`` of every question model in ``models/quiz.py`` (a test keeps them in step)."""
+if TYPE_CHECKING:
+    QuestionType = str
+else:
+    QuestionType = Literal[tuple(QUESTION_TYPES)]
+"""The ``type`` of every question model in ``models/quiz.py``, from its registry
+(a ``Literal``, so the schema lists them)."""
 MAX_COUNT = 500
 """The most questions one draw may ask for: a page holds every question of its pool."""
 

@@ -1,7 +1,10 @@
 """A chapter's self-check quiz: questions scored in the browser, with feedback.
 
-Each question type is one model here, one template in
-``templates/quizzes/questions/`` and one grader in ``scripts/quiz.js``.
+Each question type is one model here, declaring what every output needs of it
+(its label, scoring rule, SCORM interaction and Moodle question type), one site
+template in ``templates/quizzes/questions/``, one print template in
+``templates/quizzes/print/`` and one grader in ``scripts/quiz.js``;
+``QUESTION_TYPES`` is the table the templates and exports look types up in.
 Rules that span several questions (unique ids, scenario references) are in
 ``Quiz.problems``; ids unique across all quizzes are checked by the catalog.
 """
@@ -13,7 +16,7 @@ import json
 import random
 from collections import Counter
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Annotated, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, Self, TypeVar, get_args
 
 from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 
@@ -28,6 +31,22 @@ QuestionId = Annotated[
 Choice = TypeVar("Choice")
 BLANK = "___"
 """How a fill-in question marks a blank in its prompt."""
+PARTIAL_PICKS = (
+    "多选题计分：每选对一项加 1 分，每选错一项扣 1 分，最低 0 分，再除以正确选项的个数。"
+    "例如正确选项有 3 个，选对 2 个、错选 1 个，得 (2 − 1) ÷ 3 ≈ 33%。"
+)
+SCORED_OPTIONS = (
+    "情境判断题：每种做法各有分数（最好的做法 100 分，可以接受的做法得部分分数），"
+    "按你所选做法的分数计分。"
+)
+SHARE_RIGHT = (
+    "填空题和配对题按填对的空、配对正确的项所占比例计分；填空不区分全角半角、大小写、空格和标点。"
+    "数字按数值判分，小数点和正负号都算数，可以带上单位，也可以写成 80%、八成、¥1,500 这样的形式。"
+)
+ALL_OR_NOTHING = "排序题须全部排对才得分。"
+SCORING_RULES = (PARTIAL_PICKS, SCORED_OPTIONS, SHARE_RIGHT, ALL_OR_NOTHING)
+"""The scoring rules a quiz page states, in the order it states them, each once
+for all the quiz's types that score by it (``BaseQuestion.scoring``)."""
 
 
 def short_hash(value: object) -> str:
@@ -99,7 +118,27 @@ class ScoredOption(StrictModel):
 
 
 class BaseQuestion(StrictModel):
-    """What every question has: an id, a prompt, an explanation, maybe a scenario."""
+    """What every question has: an id, a prompt, an explanation, maybe a scenario.
+
+    Each type also declares, once, what the outputs need to know of it: the
+    class variables below, and its templates named after its ``type``.
+    """
+
+    if TYPE_CHECKING:
+        type: str
+        """The type's name: each model's ``Literal`` field, the key of ``QUESTION_TYPES``."""
+
+    label: ClassVar[str]
+    """The type's name as pages, sheets and tables print it (单选)."""
+    scoring: ClassVar[str | None] = None
+    """The rule (one of ``SCORING_RULES``) a quiz page states for it; None when
+    it is simply right or wrong."""
+    interaction: ClassVar[str]
+    """Its SCORM 1.2 interaction type (``cmi.interactions.n.type``); ``scorm.js``
+    formats the responses by it."""
+    moodle: ClassVar[str]
+    """The Moodle question type it is exported as: the name of its template in
+    ``templates/moodle/questions/``."""
 
     id: QuestionId
     scenario: ItemId | None = None
@@ -135,11 +174,29 @@ class BaseQuestion(StrictModel):
         """Changes when the question is edited, so a stale saved answer is not restored."""
         return short_hash(self.model_dump(mode="json", exclude={"shuffle", "tags", "section"}))
 
+    @property
+    def site_template(self) -> str:
+        """The template of its form on a quiz or exam page."""
+        return f"quizzes/questions/{self.type}.html.j2"
+
+    @property
+    def print_template(self) -> str:
+        """The template of its printed forms: exercise, answer-sheet row and key."""
+        return f"quizzes/print/{self.type}.html.j2"
+
+    @property
+    def moodle_template(self) -> str:
+        return f"moodle/questions/{self.moodle}.xml.j2"
+
 
 class ChoiceQuestion(BaseQuestion):
     """Shared fields and checks of questions answered by picking options."""
 
     options: list[Option] = Field(min_length=2)
+    single_pick: ClassVar[bool] = True
+    """Whether a learner picks one option (a radio button) rather than several."""
+    interaction = "choice"
+    moodle = "multichoice"
 
     @property
     def keys(self) -> list[str]:
@@ -161,6 +218,11 @@ class ChoiceQuestion(BaseQuestion):
     def correct_count(self) -> int:
         return sum(option.correct for option in self.options)
 
+    @property
+    def worth(self) -> list[float]:
+        """Each option's worth in percent when picked, under the type's scoring rule."""
+        return [100.0 if option.correct else 0.0 for option in self.options]
+
     @model_validator(mode="after")
     def _unique_option_ids(self) -> ChoiceQuestion:
         _check_unique("option id", [option.id for option in self.options if option.id])
@@ -171,6 +233,7 @@ class SingleChoice(ChoiceQuestion):
     """Exactly one option is right."""
 
     type: Literal["single"]
+    label = "单选"
 
     @model_validator(mode="after")
     def _one_correct(self) -> SingleChoice:
@@ -188,6 +251,16 @@ class MultipleChoice(ChoiceQuestion):
 
     type: Literal["multiple"]
     options: list[Option] = Field(min_length=3)
+    label = "多选"
+    scoring = PARTIAL_PICKS
+    single_pick = False
+
+    @property
+    def worth(self) -> list[float]:
+        """Right options 100/k, wrong ones -100/k (k right options): the sum of the
+        picks, floored at 0, is the partial credit."""
+        share = 100 / self.correct_count
+        return [share if option.correct else -share for option in self.options]
 
     @model_validator(mode="after")
     def _some_correct(self) -> MultipleChoice:
@@ -203,6 +276,9 @@ class TrueFalse(BaseQuestion):
 
     type: Literal["truefalse"]
     answer: bool
+    label = "判断"
+    interaction = "true-false"
+    moodle = "truefalse"
 
 
 Number = Annotated[float, Field(allow_inf_nan=False)]
@@ -355,6 +431,11 @@ class Fill(BaseQuestion):
 
     type: Literal["fill"]
     blanks: list[Blank] = Field(min_length=1)
+    label = "填空"
+    scoring = SHARE_RIGHT
+    interaction = "fill-in"
+    moodle = "shortanswer"
+    """A short answer with one blank, a Cloze question with several."""
 
     @property
     def prompt_parts(self) -> list[str]:
@@ -378,6 +459,10 @@ class Order(BaseQuestion):
 
     type: Literal["order"]
     items: list[Text] = Field(min_length=3)
+    label = "排序"
+    scoring = ALL_OR_NOTHING
+    interaction = "sequencing"
+    moodle = "ordering"
 
     @property
     def keys(self) -> list[str]:
@@ -411,6 +496,10 @@ class Match(BaseQuestion):
 
     type: Literal["match"]
     pairs: list[Pair] = Field(min_length=3)
+    label = "配对"
+    scoring = SHARE_RIGHT
+    interaction = "matching"
+    moodle = "matching"
 
     @property
     def right_keys(self) -> list[str]:
@@ -440,6 +529,13 @@ class Judgement(BaseQuestion):
 
     type: Literal["judgement"]
     options: list[ScoredOption] = Field(min_length=3, max_length=4)
+    label = "情境判断"
+    scoring = SCORED_OPTIONS
+    interaction = "performance"
+    """SCORM 1.2 has no type for a scored situational judgement: "performance" (a
+    task done well or badly), with the picked option as the response."""
+    moodle = "multichoice"
+    single_pick: ClassVar[bool] = True
 
     @property
     def keys(self) -> list[str]:
@@ -451,6 +547,11 @@ class Judgement(BaseQuestion):
 
     def _best_first(self, order: list[int]) -> bool:
         return self.options[order[0]].score == 100
+
+    @property
+    def worth(self) -> list[float]:
+        """Each option's score."""
+        return [float(option.score) for option in self.options]
 
     @model_validator(mode="after")
     def _one_best(self) -> Judgement:
@@ -473,6 +574,12 @@ Question = Annotated[
     SingleChoice | MultipleChoice | TrueFalse | Fill | Order | Match | Judgement,
     Field(discriminator="type"),
 ]
+QUESTION_TYPES: dict[str, type[BaseQuestion]] = {
+    get_args(model.model_fields["type"].annotation)[0]: model
+    for model in get_args(get_args(Question)[0])
+}
+"""Each question type's model by its name, in the order of ``Question``: the one
+table the templates (``question_types``) and exports look a type up in."""
 
 
 class Scenario(StrictModel):
@@ -501,6 +608,12 @@ class Quiz(Content):
     @property
     def types(self) -> set[str]:
         return {question.type for question in self.questions}
+
+    @property
+    def scoring_rules(self) -> list[str]:
+        """The scoring rules of its questions' types, each once, in page order."""
+        used = {question.scoring for question in self.questions}
+        return [rule for rule in SCORING_RULES if rule in used]
 
     def unique_ids(self) -> list[tuple[Location, str]]:
         return [(("questions", i, "id"), q.id) for i, q in enumerate(self.questions)]

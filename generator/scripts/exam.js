@@ -136,7 +136,7 @@
      starts in the right order. */
   Exam.prototype.orderOptions = function (el, seed) {
     var list = el.querySelector(".course-quiz__options, .course-quiz__order");
-    var isOrder = el.dataset.type === "order";
+    var isOrder = Boolean(window.CourseQuiz.graders[el.dataset.type].sequence);
     if (!list || (el.dataset.shuffle !== "1" && !isOrder)) { return; }
     var random = generator(seed ^ hashOf(el.dataset.id));
     var children = all(list, ":scope > *");

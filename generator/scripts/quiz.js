@@ -197,6 +197,12 @@
     };
   }
 
+  /* A grader that words its verdict itself (instead of right, partly right or wrong). */
+  function verdict(grader, say) {
+    grader.verdict = say;
+    return grader;
+  }
+
   function isCorrect(key, pick) {
     return key.options.some(function (o) { return o.key === pick && o.correct; });
   }
@@ -211,8 +217,11 @@
 
   var graders = {
     single: choice(function (key, answer) { return isCorrect(key, answer[0]) ? 1 : 0; }),
-    truefalse: choice(function (key, answer) { return isCorrect(key, answer[0]) ? 1 : 0; },
-      function () { return ""; }),
+    truefalse: verdict(choice(function (key, answer) { return isCorrect(key, answer[0]) ? 1 : 0; },
+      function () { return ""; }), function (key, score) {
+      return (score === 1 ? "判断正确：" : "判断有误：") + "这句话是" +
+        (isCorrect(key, "true") ? "正确" : "错误") + "的。";
+    }),
     multiple: choice(function (key, answer) {
       var points = 0;
       answer.forEach(function (pick) { points += isCorrect(key, pick) ? 1 : -1; });
@@ -250,6 +259,8 @@
       }
     },
     order: {
+      /* Always shuffled, never into the right order. */
+      sequence: true,
       /* Unanswered until the learner moved something: the shuffled order is not an answer. */
       read: function (el) {
         return el.dataset.moved ? orderItems(el).map(function (li) { return li.dataset.key; }) : null;
@@ -301,7 +312,8 @@
 
   function shuffle(el) {
     var list = el.querySelector(".course-quiz__options, .course-quiz__order");
-    if (!list || el.dataset.shuffle !== "1" && el.dataset.type !== "order") { return; }
+    var sequence = graders[el.dataset.type].sequence;
+    if (!list || el.dataset.shuffle !== "1" && !sequence) { return; }
     var items = all(list, ":scope > *");
     for (var tries = 0; tries < 5; tries += 1) {
       for (var i = items.length - 1; i > 0; i -= 1) {
@@ -309,7 +321,7 @@
         var swap = items[i]; items[i] = items[j]; items[j] = swap;
       }
       var keys = items.map(function (li) { return li.dataset.key; });
-      if (el.dataset.type !== "order" || keys.join() !== keyOf(el).order.join()) { break; }
+      if (!sequence || keys.join() !== keyOf(el).order.join()) { break; }
     }
     items.forEach(function (item) { list.appendChild(item); });
   }
@@ -360,14 +372,10 @@
     }
     var score = grader.score(key, answer);
     if (grader.mark) { grader.mark(el, key, answer); }
-    var verdict = score === 1 ? "回答正确。" : score > 0
+    var said = grader.verdict ? grader.verdict(key, score) : score === 1 ? "回答正确。" : score > 0
       ? "部分正确：本题得 " + Math.round(score * 100) + "%。" : "回答错误。";
-    if (el.dataset.type === "truefalse") {
-      verdict = (score === 1 ? "判断正确：" : "判断有误：") + "这句话是" +
-        (isCorrect(key, "true") ? "正确" : "错误") + "的。";
-    }
     outcome.textContent = "";
-    paragraph(outcome, "course-quiz__verdict", verdict);
+    paragraph(outcome, "course-quiz__verdict", said);
     var right = score === 1 ? "" : grader.right(el, key);
     if (right) { paragraph(outcome, "course-quiz__right", right); }
     (key.options || []).forEach(function (option) {

@@ -10,12 +10,13 @@
   "use strict";
 
   var LETTERS = "abcdefghijklmnopqrstuvwxyz";
-  /* SCORM 1.2 has no type for a scored situational judgement: "performance" (a task
-     done well or badly), with the picked option as the response. */
-  var TYPES = {
-    single: "choice", multiple: "choice", truefalse: "true-false", fill: "fill-in",
-    match: "matching", order: "sequencing", judgement: "performance"
-  };
+  /* Each question type's SCORM interaction type, declared by its model
+     (models/quiz.py) and written on the SCO page as "type:interaction" pairs. */
+  var INTERACTIONS = {};
+  (document.body.dataset.interactions || "").split(" ").forEach(function (pair) {
+    var parts = pair.split(":");
+    INTERACTIONS[parts[0]] = parts[1];
+  });
   var api = null;
   var opened = new Date();
   var finished = false;
@@ -40,39 +41,56 @@
 
   function optionKeys(key) { return key.options.map(function (o) { return o.key; }); }
 
-  /* The learner's answer (or the right one) in SCORM 1.2's response formats:
-     options as letters in source order, matches as "left.right", blanks as typed. */
-  function pattern(q, answer) {
-    var key = q.key;
-    if (q.type === "truefalse") { return answer[0] === "true" ? "t" : "f"; }
-    if (q.type === "fill") { return answer.join(","); }
-    if (q.type === "order") { return answer.map(function (k) { return letter(key.order, k); }).join(","); }
-    if (q.type === "match") {
-      return answer.map(function (k, i) { return k ? (i + 1) + "." + letter(key.pairs, k) : ""; })
-        .filter(Boolean).join(",");
-    }
-    return answer.map(function (k) { return letter(optionKeys(key), k); }).sort().join(",");
-  }
-
-  function rightAnswer(q) {
-    var key = q.key;
-    if (q.type === "fill") { return key.blanks.map(function (accepted) { return accepted[0]; }); }
-    if (q.type === "order") { return key.order; }
-    if (q.type === "match") { return key.pairs; }
+  function picked(key) {
     return key.options.filter(function (o) { return o.correct || o.score === 100; })
       .map(function (o) { return o.key; });
   }
+
+  function optionLetters(key, answer) {
+    return answer.map(function (k) { return letter(optionKeys(key), k); }).sort().join(",");
+  }
+
+  /* By interaction type: the learner's answer (or the right one) in SCORM 1.2's
+     response format (options as letters in source order, matches as "left.right",
+     blanks as typed), and the right answer in the learner's terms. */
+  var FORMATS = {
+    "choice": { pattern: optionLetters, right: picked },
+    "performance": { pattern: optionLetters, right: picked },
+    "true-false": {
+      pattern: function (key, answer) { return answer[0] === "true" ? "t" : "f"; },
+      right: picked
+    },
+    "fill-in": {
+      pattern: function (key, answer) { return answer.join(","); },
+      right: function (key) { return key.blanks.map(function (accepted) { return accepted[0]; }); }
+    },
+    "sequencing": {
+      pattern: function (key, answer) {
+        return answer.map(function (k) { return letter(key.order, k); }).join(",");
+      },
+      right: function (key) { return key.order; }
+    },
+    "matching": {
+      pattern: function (key, answer) {
+        return answer.map(function (k, i) { return k ? (i + 1) + "." + letter(key.pairs, k) : ""; })
+          .filter(Boolean).join(",");
+      },
+      right: function (key) { return key.pairs; }
+    }
+  };
 
   function report(event) {
     var detail = event.detail;
     var n = Number(api.LMSGetValue("cmi.interactions._count")) || 0;
     detail.questions.forEach(function (q, i) {
       var prefix = "cmi.interactions." + (n + i) + ".";
+      var interaction = INTERACTIONS[q.type];
+      var format = FORMATS[interaction];
       set(prefix + "id", q.id);
-      set(prefix + "type", TYPES[q.type]);
+      set(prefix + "type", interaction);
       set(prefix + "weighting", 1);
-      set(prefix + "correct_responses.0.pattern", pattern(q, rightAnswer(q)).slice(0, 255));
-      set(prefix + "student_response", pattern(q, q.answer).slice(0, 255));
+      set(prefix + "correct_responses.0.pattern", format.pattern(q.key, format.right(q.key)).slice(0, 255));
+      set(prefix + "student_response", format.pattern(q.key, q.answer).slice(0, 255));
       set(prefix + "result", q.score === 1 ? "correct" : q.score > 0 ? "neutral" : "wrong");
     });
     set("cmi.core.score.min", 0);
