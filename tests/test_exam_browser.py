@@ -14,11 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from generator.models.quiz import Question
-from tests import test_browser
-from tests.test_quiz_browser import answer, new_page, quizzes
-
-server = test_browser.server
-browser = test_browser.browser
+from tests.helpers import answer, new_page, quizzes
 
 KEY = "course-exam:v1:final"
 """Where the exam page keeps its attempts (``scripts/exam.js``)."""

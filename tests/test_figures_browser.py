@@ -8,14 +8,14 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from tests.test_browser import browser, page, remote_requests, server  # noqa: F401
+from tests.helpers import remote_requests
 
 PHONE = {"width": 375, "height": 800}
 SMALLEST_LABEL_PX = 7.5
 """The smallest label size on a 375 px screen: small print, but legible; tap to zoom."""
 
 
-def test_figures_fit_a_phone_and_stay_legible(server: str, page: Page, site: Path) -> None:  # noqa: F811
+def test_figures_fit_a_phone_and_stay_legible(server: str, page: Page, site: Path) -> None:
     page.set_viewport_size(PHONE)
     chapters = sorted({path.stem for path in (site / "chapters").glob("ch*.html")})
     seen = 0

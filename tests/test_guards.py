@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.conftest import copy_course, run_build
-from tests.test_browser import browser, remote_requests, server  # noqa: F401
+from tests.helpers import remote_requests
 
 INERT = Path(__file__).parent / "hostile" / "inert"
 
@@ -88,7 +88,7 @@ def test_every_pdf_is_sound_and_embeds_its_fonts(site: Path) -> None:
             assert "CJK" in row or "Noto" in row or "DejaVu" in row, row
 
 
-def load_cleanly(browser: Browser, url: str) -> list[str]:  # noqa: F811
+def load_cleanly(browser: Browser, url: str) -> list[str]:
     """Load ``url``; return every console error, page error, dialog and remote request."""
     context = browser.new_context(locale="zh-CN")
     page: Page = context.new_page()
@@ -117,8 +117,8 @@ def load_cleanly(browser: Browser, url: str) -> list[str]:  # noqa: F811
 
 def test_every_page_loads_without_errors_or_remote_requests(
     site: Path,
-    server: str,  # noqa: F811
-    browser: Browser,  # noqa: F811
+    server: str,
+    browser: Browser,
 ) -> None:
     failures = {}
     for path in html_pages(site):
@@ -144,7 +144,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project / "site"
 
 
-def test_hostile_content_is_inert_in_the_browser(hostile_site: Path, browser: Browser) -> None:  # noqa: F811
+def test_hostile_content_is_inert_in_the_browser(hostile_site: Path, browser: Browser) -> None:
     pages = [
         "quizzes/hostile.html",
         "cases/hostile.html",

@@ -29,12 +29,8 @@ from pypdf import PdfReader
 from generator import build, course, ids, moodle, pdf, scorm
 from generator.catalog import load_catalog
 from generator.errors import ContentError
-from tests import test_browser
 from tests.conftest import ROOT, load_problems, run_build
 from tests.test_course_cache import settings as course_settings
-
-server = test_browser.server
-browser = test_browser.browser
 
 CORPUS = Path(__file__).parent / "hostile"
 

@@ -32,7 +32,6 @@ from generator.models.figure import MAX_ITEMS, MAX_LABEL
 from generator.sources import MAX_NUMBER_LENGTH
 from generator.text import markdown
 from tests.conftest import ROOT, copy_course, run_build
-from tests.test_browser import browser  # noqa: F401
 from tests.test_guards import load_cleanly
 from tests.test_hostile import build_fails
 
@@ -400,7 +399,7 @@ def test_figure_in_an_admonition_is_inert(admonition_site: Path) -> None:
 
 def test_figure_in_an_admonition_runs_no_script(
     admonition_site: Path,
-    browser: Browser,  # noqa: F811
+    browser: Browser,
 ) -> None:
     assert load_cleanly(browser, (admonition_site / "chapters/ch03.html").as_uri()) == []
 

@@ -13,7 +13,7 @@ import pytest
 from generator.models.quiz import Judgement, MultipleChoice, Question, Quiz
 from generator.moodle import MOODLE_FRACTIONS, moodle_fraction, notices
 from generator.text import markdown, markdown_inline
-from tests.test_quiz_browser import quizzes
+from tests.helpers import quizzes
 
 MOODLE_TYPES = {
     "single": "multichoice",

@@ -24,10 +24,9 @@ from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from generator import offline_app
-from tests import test_browser
-from tests.test_quiz_browser import Console, answer, quizzes, submit
+from tests import helpers
+from tests.helpers import Console, answer, quizzes, submit
 
-browser = test_browser.browser
 QUIZ = "ch01"
 VISITED = "chapters/ch05.html"
 UNVISITED = "chapters/ch09.html"
@@ -39,7 +38,7 @@ class Host:
     (the same origin, so the browser keeps its service worker and caches)."""
 
     def __init__(self, site: Path) -> None:
-        self.handler = functools.partial(test_browser.QuietHandler, directory=str(site))
+        self.handler = functools.partial(helpers.QuietHandler, directory=str(site))
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self.handler)
         self.port = self.httpd.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
@@ -112,7 +111,7 @@ def test_opened_pages_read_and_score_offline(host: Host, context: BrowserContext
     index = f"{host.url}/search/search_index.json"
     assert not in_cache(page, index)
     visit(page, f"{host.url}/{VISITED}")
-    test_browser.search(page, "拜访")
+    helpers.search(page, "拜访")
     expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=15_000)
     for _ in range(100):
         if in_cache(page, index):
@@ -125,7 +124,7 @@ def test_opened_pages_read_and_score_offline(host: Host, context: BrowserContext
     expect(page.locator("h1")).to_contain_text("第 5 章")
     styled = page.locator(".md-header").evaluate("e => getComputedStyle(e).position")
     assert styled == "sticky", "the theme's stylesheet did not load offline"
-    test_browser.search(page, "拜访")
+    helpers.search(page, "拜访")
     expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=15_000)
 
     page.goto(f"{host.url}/quizzes/{QUIZ}.html")
@@ -157,7 +156,7 @@ def test_whole_course_saved_on_request(host: Host, context: BrowserContext) -> N
 
     page.goto(f"{host.url}/{UNVISITED}")
     expect(page.locator("h1")).to_contain_text("第 9 章")
-    test_browser.search(page, "投诉")
+    helpers.search(page, "投诉")
     results = page.locator(".md-search-result__item")
     expect(results.first).to_be_visible(timeout=15_000)
 

@@ -12,12 +12,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests import test_browser
-
-# The Playwright fixtures of test_browser.py, shared by name.
-browser = test_browser.browser
-server = test_browser.server
-
 PHONE = {"width": 375, "height": 800}
 TOO_WIDE = """() => {
     const width = document.documentElement.clientWidth;

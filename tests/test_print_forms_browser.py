@@ -13,16 +13,9 @@ import pytest
 from playwright.sync_api import Page
 from pypdf import PageObject, PdfReader
 
-from tests import test_browser
 from tests.content import items
 from tests.test_forms import labels
 from tests.test_reading import sheet_texts
-
-# The Playwright fixtures of test_browser.py, shared by name.
-browser = test_browser.browser
-page = test_browser.page
-server = test_browser.server
-
 
 FORMS = items("forms")
 CONTENT_WIDTH_PX = {"portrait": 180 / 25.4 * 96, "landscape": 267 / 25.4 * 96}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -17,21 +17,13 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from pypdf import PdfReader
 
 from generator.models.quiz import Fill, Match, MultipleChoice, Order, Quiz
-from tests.test_quiz_browser import (
-    answer,
-    browser,
-    find,
-    new_page,
-    page,
-    plain,
-    question_el,
-    quizzes,
-    retry,
-    server,
-    submit,
-)
+from tests.helpers import answer, find, new_page, plain, question_el, quizzes, retry, submit
 
-__all__ = ["browser", "page", "server"]  # the fixtures, shared by name
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    yield new_page(browser, request)
+
 
 PHONE = {"viewport": {"width": 375, "height": 740}, "has_touch": True, "is_mobile": True}
 TOUCH_MIN = 44

@@ -21,13 +21,6 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from tests import test_browser
-
-# The Playwright fixtures of test_browser.py, shared by name.
-browser = test_browser.browser
-page = test_browser.page
-server = test_browser.server
-
 LANGUAGES = Path(material.__file__).parent / "templates/partials/languages"
 ADMONITION_TYPES = (
     "note abstract summary info todo tip hint important success check done question help "

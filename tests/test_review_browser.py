@@ -6,6 +6,7 @@ exported from one browser imports into another, keeping the newer of two results
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from generator.models.quiz import Question, Quiz
-from tests import test_browser, test_quiz_browser
-from tests.test_quiz_browser import ZONE, answer, new_page, question_el, quizzes, submit
+from tests.helpers import ZONE, answer, new_page, question_el, quizzes, submit
 
-server = test_browser.server
-browser = test_browser.browser
-page = test_quiz_browser.page
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    yield new_page(browser, request)
+
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo(ZONE))
 """A morning in the reader's zone: the clock of every test starts here."""

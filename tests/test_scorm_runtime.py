@@ -20,11 +20,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from generator.models.quiz import Quiz
 from generator.scorm import PACKAGE_PATH
-from tests import test_browser
-from tests.test_quiz_browser import answer, new_page, quizzes, submit
+from tests import helpers
+from tests.helpers import answer, new_page, quizzes, submit
 from tests.test_scorm import lms_file
-
-browser = test_browser.browser
 
 HOST = """<!doctype html>
 <html lang="zh"><head><meta charset="utf-8"><title>LMS</title><link rel="icon" href="data:,">
@@ -64,7 +62,7 @@ def lms(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         package.extractall(root / "package")
     shutil.copy(lms_file("scorm-again/dist/scorm12.min.js"), root / "scorm12.min.js")
     (root / "lms.html").write_text(HOST, encoding="utf-8")
-    handler = functools.partial(test_browser.QuietHandler, directory=str(root))
+    handler = functools.partial(helpers.QuietHandler, directory=str(root))
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"

@@ -10,13 +10,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests import content, test_browser
+from tests import content
 from tests.search_quality import hit_rates, pairs, ranks, result_count, result_pages
-
-# The Playwright fixtures of test_browser.py, shared by name.
-browser = test_browser.browser
-page = test_browser.page
-server = test_browser.server
 
 TEACHING_CHAPTER = {
     "客户价值": "chapters/ch09.html",

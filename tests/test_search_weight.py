@@ -13,12 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from generator import search
-from tests import test_browser
 from tests.search_quality import result_pages
-
-browser = test_browser.browser
-page = test_browser.page
-server = test_browser.server
 
 MAX_INDEX = 400_000
 MAX_CHAPTER = 450_000
