@@ -39,20 +39,20 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.conftest import copy_course as copy_content  # noqa: E402
+
 MKDOCS = Path(sys.executable).parent / "mkdocs"
 PLAIN = "bench/plain-mkdocs.yml"
-CONTENT = ("docs", "quizzes", "cases", "forms", "figures", "overrides", "mkdocs.yml", PLAIN)
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
 def copy_course(target: Path) -> Path:
-    for name in CONTENT:
-        source, dest = ROOT / name, target / name
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, dest)
-        else:
-            shutil.copy(source, dest)
+    """The course as the tests copy it (no shared caches: the bench times cold
+    builds too), plus the plain-MkDocs configuration it compares with."""
+    copy_content(target, warm=False)
+    (target / PLAIN).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / PLAIN, target / PLAIN)
     return target
 
 

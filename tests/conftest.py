@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 from pathlib import Path
+from types import CodeType
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -155,7 +156,13 @@ def _names_used(item: pytest.Item) -> set[str]:
     info = getattr(item, "_fixtureinfo", None)
     for definitions in info.name2fixturedefs.values() if info else ():
         functions += [definition.func for definition in definitions]
-    return {name for f in functions if f is not None for name in f.__code__.co_names}
+    codes = [f.__code__ for f in functions if f is not None]
+    names: set[str] = set()
+    while codes:  # with the comprehensions and inner functions inside them
+        code = codes.pop()
+        names.update(code.co_names)
+        codes += [const for const in code.co_consts if isinstance(const, CodeType)]
+    return names
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -16,8 +16,7 @@ from pypdf import PdfReader
 
 from generator.text import markdown
 from tests.conftest import ROOT
-from tests.content import items, read
-from tests.test_style import assert_follows_style
+from tests.helpers import assert_follows_style, items, read
 
 CASES = items("cases")
 TAG = re.compile(r"<[^>]+>")

@@ -19,7 +19,7 @@ from generator.errors import ContentError
 from generator.models.figure import Flow, Funnel, Matrix, Relations
 from generator.pages import environment, render_attitude_css
 from tests.conftest import ROOT, run_build
-from tests.content import chapters
+from tests.helpers import chapters
 
 SVG = "{http://www.w3.org/2000/svg}"
 FIGURE_IDS = sorted(p.stem for p in (ROOT / "figures").glob("*.yml"))

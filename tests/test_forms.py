@@ -14,33 +14,9 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from tests.content import items, read
-from tests.test_pdf import fonts, is_embedded, normalise
+from tests.helpers import FORMS, MM, fonts, is_embedded, items, labels, normalise, read
 
-FORMS = items("forms")
-MM = 72 / 25.4
 RADIO = 1 << 15
-
-
-def column_label(column: str | dict[str, Any]) -> str:
-    return column if isinstance(column, str) else column["label"]
-
-
-def labels(form: dict[str, Any]) -> list[str]:
-    """Every piece of text the YAML asks the form to print."""
-    found = [form["title"]]
-
-    def walk(fields: list[dict[str, Any]]) -> None:
-        for field in fields:
-            found.extend(field[key] for key in ("label", "unit", "hint") if field.get(key))
-            found.extend(field.get("options", []))
-            found.extend(column_label(c) for c in field.get("columns", []))
-            walk(field.get("fields", []))
-
-    for section in form["sections"]:
-        found.append(section["title"])
-        walk(section["fields"])
-    return found
 
 
 def expected_fields(fields: list[dict[str, Any]]) -> dict[str, int]:

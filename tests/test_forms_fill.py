@@ -24,7 +24,7 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject
 
-from tests.test_forms import FORMS, MM
+from tests.helpers import FORMS, MM
 
 DPI = 72
 NAME = "王女士"
@@ -338,6 +338,7 @@ def test_multiple_choice_options_are_checkboxes_with_a_write_in_after_other(
     )
 
 
+@pytest.mark.slow  # renders PDFs or builds: left out of make test-fast
 def test_the_unit_line_is_a_field_filled_with_the_organisation() -> None:
     from generator.catalog import load_catalog
     from generator.pages import render_print_html

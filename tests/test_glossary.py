@@ -6,7 +6,7 @@ import html as html_lib
 import re
 from pathlib import Path
 
-from tests.content import chapters, glossary, read
+from tests.helpers import chapters, glossary, read
 
 
 def test_glossary_page_lists_every_term(site: Path) -> None:

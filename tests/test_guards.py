@@ -13,10 +13,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser
 
 from tests.conftest import copy_course, run_build
-from tests.helpers import remote_requests
+from tests.helpers import load_cleanly
 
 INERT = Path(__file__).parent / "hostile" / "inert"
 
@@ -86,33 +86,6 @@ def test_every_pdf_is_sound_and_embeds_its_fonts(site: Path) -> None:
         for row in rows:
             assert row.split()[-5] == "yes", f"{pdf.relative_to(site)}: not embedded: {row}"
             assert "CJK" in row or "Noto" in row or "DejaVu" in row, row
-
-
-def load_cleanly(browser: Browser, url: str) -> list[str]:
-    """Load ``url``; return every console error, page error, dialog and remote request."""
-    context = browser.new_context(locale="zh-CN")
-    page: Page = context.new_page()
-    problems: list[str] = []
-    page.requested = []  # type: ignore[attr-defined]
-    page.on("request", lambda request: page.requested.append(request.url))  # type: ignore[attr-defined]
-    page.on(
-        "console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None
-    )
-    page.on("pageerror", lambda error: problems.append(f"error: {error}"))
-    page.on(
-        "dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss())
-    )
-    page.goto(url)
-    page.wait_for_load_state("networkidle")
-    handlers = page.evaluate(
-        """() => [...document.querySelectorAll('*')].flatMap(element =>
-            [...element.attributes].filter(a => a.name.startsWith('on')
-              || /^\\s*javascript:/i.test(a.value)).map(a => element.tagName + ' ' + a.name))"""
-    )
-    problems += [f"handler: {handler}" for handler in handlers]
-    problems += [f"remote: {url}" for url in remote_requests(page)]
-    context.close()
-    return problems
 
 
 def test_every_page_loads_without_errors_or_remote_requests(

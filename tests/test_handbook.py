@@ -6,16 +6,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
 from generator import handbook
-from generator.catalog import Catalog, Item
-from generator.content_types import CONTENT_TYPES
+from generator.catalog import Catalog
 from tests.conftest import copy_course, run_build
-from tests.content import chapters, heading, items, read
+from tests.helpers import chapters, fake_catalog, heading, items, links, outline, read
 
 TITLES = {chapter: heading(text) for chapter, text in chapters().items()}
 
@@ -23,41 +21,6 @@ TITLES = {chapter: heading(text) for chapter, text in chapters().items()}
 def normalise(text: str) -> str:
     """Text without white space or Markdown emphasis marks, to compare with PDF text."""
     return re.sub(r"[\s*`]+", "", text)
-
-
-def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
-    """Every bookmark as (level, title, page number from 1), in order."""
-    found: list[tuple[int, str, int]] = []
-
-    def walk(entries: list[Any], level: int) -> None:
-        for entry in entries:
-            if isinstance(entry, list):
-                walk(entry, level + 1)
-            else:
-                found.append((level, entry.title, reader.get_destination_page_number(entry) + 1))
-
-    walk(reader.outline, 1)
-    return found
-
-
-def links(reader: PdfReader) -> list[tuple[int, tuple[int, ...], str, int | None]]:
-    """Every link as (page index, rectangle, target, page index an internal one leads to)."""
-    pages = {
-        name: reader.get_destination_page_number(dest)
-        for name, dest in reader.named_destinations.items()
-    }
-    found = []
-    for number, page in enumerate(reader.pages):
-        for annotation in page.get("/Annots") or []:
-            link = annotation.get_object()
-            if link.get("/Subtype") != "/Link":
-                continue
-            rect = tuple(round(float(value)) for value in link["/Rect"])
-            if "/Dest" in link:
-                found.append((number, rect, str(link["/Dest"]), pages.get(str(link["/Dest"]))))
-            else:
-                found.append((number, rect, str(link["/A"]["/URI"]), None))
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -168,15 +131,6 @@ def test_each_chapter_has_its_pdf_linked_from_its_page(site: Path, chapter: str)
 def test_handbook_is_linked_from_home_page_and_trainer_area(site: Path) -> None:
     assert 'href="handbook.pdf"' in read(site / "index.html")
     assert 'href="../handbook.pdf"' in read(site / "trainer" / "index.html")
-
-
-def fake_catalog(questions: list[Any]) -> Catalog:
-    quizzes = next(kind for kind in CONTENT_TYPES if kind.folder == "quizzes")
-    model = SimpleNamespace(
-        title="练习", chapter="ch01", questions=questions, linked_chapters=lambda: ("ch01",)
-    )
-    item = Item(quizzes, "ch01", model, SimpleNamespace())  # type: ignore[arg-type]
-    return Catalog(Path("."), chapters={"ch01": "第1章 测试"}, items={"quizzes": [item]})
 
 
 PAGE = '<h1 id="t">第1章 测试<a class="headerlink" href="#t">¶</a></h1><p>正文</p>'

@@ -8,7 +8,7 @@ from pathlib import Path
 from generator.catalog import Catalog
 from generator.pages import HOME_SUMMARY_MARKER, render_home_summary
 from tests.conftest import ROOT
-from tests.content import chapters, items, read
+from tests.helpers import chapters, items, read
 
 FOLDERS = ("quizzes", "cases", "forms")
 

@@ -29,8 +29,8 @@ from pypdf import PdfReader
 from generator import build, course, ids, moodle, pdf, scorm
 from generator.catalog import load_catalog
 from generator.errors import ContentError
-from tests.conftest import ROOT, load_problems, run_build
-from tests.test_course_cache import settings as course_settings
+from tests.conftest import ROOT, course_settings, run_build
+from tests.helpers import build_fails
 
 CORPUS = Path(__file__).parent / "hostile"
 
@@ -47,6 +47,9 @@ class Case:
     before_writing: bool = True
     """Found before MkDocs touches the site folder (a warning in strict mode is
     counted only at the end; ``make site`` builds into a staging folder anyway)."""
+    by_build: bool = False
+    """Found by the build after ``course.load`` (the glyph check, MkDocs' own
+    configuration checks): the case runs ``mkdocs build``, a slow test."""
 
 
 def link(target: str, to: str) -> Callable[[Path], None]:
@@ -183,12 +186,14 @@ CASES = [
         "forms/evil.yml",
         r"forms/evil.yml:8: '👍' \(U\+1F44D\) in “label: 点赞 👍” is in no installed font",
         before_writing=False,
+        by_build=True,
     ),
     Case(
         "form-rare-han.yml",
         "forms/evil.yml",
         r"forms/evil.yml:8: '𠀀' \(U\+20000\) in “",
         before_writing=False,
+        by_build=True,
     ),
     Case("case-title-script.yml", "cases/evil.yml", r"cases/evil.yml:1: title: .*'<'"),
     Case(
@@ -258,6 +263,7 @@ CASES = [
         r"option 'chapter_dir': Unrecognised configuration name: chapter_dir "
         r"\(did you mean 'chapters_dir'\?",
         patch_config(chapter_dir="chapters"),
+        by_build=True,
     ),
     Case(
         "",
@@ -265,30 +271,16 @@ CASES = [
         r"Config value 'plugins': Plugin 'course' option 'content_root': "
         r"Expected type: <class 'str'> but received: <class 'list'>",
         patch_config(content_root="[a, b]"),
+        by_build=True,
     ),
 ]
 
 
-def build_fails(project: Path, before_writing: bool = True) -> str:
-    """The problems a build of ``project`` reports: read in process when
-    ``course.load`` finds them; otherwise (MkDocs' own checks, figures, PDFs) a
-    build over a previous site, after checking how it failed."""
-    reported = load_problems(project)
-    if reported is not None:
-        return reported
-    site = project / "site"
-    site.mkdir(exist_ok=True)
-    (site / "index.html").write_text("previous build", encoding="utf-8")
-    result = run_build(project, site)
-    output = result.stdout + result.stderr
-    assert result.returncode != 0, output
-    assert "Traceback" not in output, output
-    if before_writing:
-        assert (site / "index.html").read_text(encoding="utf-8") == "previous build"
-    return output
-
-
-@pytest.mark.parametrize("case", CASES, ids=[c.source or c.expected[:40] for c in CASES])
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, marks=pytest.mark.slow) if c.by_build else c for c in CASES],
+    ids=[c.source or c.expected[:40] for c in CASES],
+)
 def test_bad_source_ends_in_file_line_message(project: Path, case: Case) -> None:
     if case.source:
         target = project / case.target
@@ -670,6 +662,7 @@ def test_site_name_is_checked_at_its_line_in_mkdocs_yml(
     assert re.search(rf"mkdocs.yml:1: site_name “.*” {re.escape(problem)}", str(caught.value))
 
 
+@pytest.mark.slow  # renders PDFs or builds: left out of make test-fast
 def test_the_longest_organisation_fits_the_head_of_every_form() -> None:
     """30 of the widest characters an organisation may hold go into the 单位 field of
     the head and no form grows a page (38 pushed the customer profile onto two)."""

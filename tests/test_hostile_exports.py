@@ -32,8 +32,7 @@ from generator.models.figure import MAX_ITEMS, MAX_LABEL
 from generator.sources import MAX_NUMBER_LENGTH
 from generator.text import markdown
 from tests.conftest import ROOT, copy_course, run_build
-from tests.test_guards import load_cleanly
-from tests.test_hostile import build_fails
+from tests.helpers import build_fails, load_cleanly
 
 SECRET = "EXPORT_SECRET_7731"
 """Written into a file beside the project: it must reach no output and no message."""
@@ -166,6 +165,7 @@ def _with_secret(project: Path) -> Path:
     return secret
 
 
+@pytest.mark.slow  # renders PDFs or builds: left out of make test-fast
 def test_build_refuses_images_that_leave_the_site(project: Path) -> None:
     """End to end: a quiz prompt and a chapter name files outside the site; the
     build names both lines, reads neither file and keeps the previous site."""
@@ -191,6 +191,7 @@ def test_build_refuses_images_that_leave_the_site(project: Path) -> None:
     assert not (project / "site" / scorm.PACKAGE_PATH).exists()
 
 
+@pytest.mark.slow  # renders PDFs or builds: left out of make test-fast
 def test_build_refuses_case_and_form_images_that_leave_the_site(project: Path) -> None:
     """Cases and forms reach no SCORM page, but their PDFs show the same text: an
     image there that is no file of the site is an error at its line, before any

@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
 
-from tests.content import items
+from tests.helpers import fonts, is_embedded, items, normalise
 
 PRINTED = [(folder, item_id) for folder in ("forms", "cases") for item_id in items(folder)]
-
-
-def fonts(reader: PdfReader) -> dict[str, DictionaryObject]:
-    """Every font used on any page, by its PostScript name."""
-    found: dict[str, DictionaryObject] = {}
-    for page in reader.pages:
-        resources = page.get("/Resources")
-        font_dict = resources.get_object().get("/Font") if resources else None
-        for ref in (font_dict.get_object() if font_dict else {}).values():
-            font = ref.get_object()
-            found[str(font["/BaseFont"])] = font
-    return found
-
-
-def is_embedded(font: DictionaryObject) -> bool:
-    descendants = font.get("/DescendantFonts")
-    target = descendants.get_object()[0].get_object() if descendants else font
-    descriptor = target["/FontDescriptor"].get_object()
-    return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
-
-
-def normalise(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 @pytest.mark.parametrize(("folder", "item_id"), PRINTED)

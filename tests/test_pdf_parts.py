@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from generator.pdf import PdfJob, render_pdf
-from tests.test_handbook import links
+from tests.helpers import links
 
 
 def document(body: str) -> str:

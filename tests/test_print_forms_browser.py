@@ -13,9 +13,7 @@ import pytest
 from playwright.sync_api import Page
 from pypdf import PageObject, PdfReader
 
-from tests.content import items
-from tests.test_forms import labels
-from tests.test_reading import sheet_texts
+from tests.helpers import items, labels, sheet_texts
 
 FORMS = items("forms")
 CONTENT_WIDTH_PX = {"portrait": 180 / 25.4 * 96, "landscape": 267 / 25.4 * 96}

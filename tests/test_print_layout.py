@@ -25,9 +25,8 @@ from generator.catalog import Catalog
 from generator.models.form import HANDWRITTEN_ROW_MM
 from generator.pdf import PdfJob, render_pdf
 from tests.conftest import ROOT
-from tests.content import items
-from tests.test_course_cache import settings
-from tests.test_handbook import fake_catalog, outline
+from tests.conftest import course_settings as settings
+from tests.helpers import fake_catalog, items, outline
 
 ENTRY = re.compile(r"^(.+?)\s*\.{3,}\s*(\d+)$")
 """A contents line: a title, leader dots, a page number."""
@@ -141,6 +140,7 @@ def contents_counts(sections: int) -> list[int]:
     return [sum(1 for line in text.splitlines() if "..." in line) for text in pdf_text(front)[1:]]
 
 
+@pytest.mark.slow  # renders PDFs or builds: left out of make test-fast
 def test_contents_one_entry_longer_than_a_page_take_more_than_one_entry_along() -> None:
     first_page = contents_counts(80)[0]
     counts = contents_counts(first_page + 1 - 4)

@@ -12,6 +12,8 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
+import pytest
+
 from generator import course, handbook
 from generator.models.quiz import (
     Fill,
@@ -25,7 +27,7 @@ from generator.models.quiz import (
 )
 from generator.text import markdown_inline
 from tests.conftest import ROOT
-from tests.test_course_cache import settings
+from tests.conftest import course_settings as settings
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -110,6 +112,7 @@ def test_no_printed_order_gives_the_answer_by_position() -> None:
             assert question.partners != list(range(len(question.pairs))), question.id
 
 
+@pytest.mark.slow  # renders PDFs or builds: left out of make test-fast
 def test_the_order_is_the_same_on_every_run_and_differs_between_questions() -> None:
     script = (
         "from tests.test_quiz_print import questions\n"

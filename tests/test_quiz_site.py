@@ -9,8 +9,7 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from tests.content import chapters, items, read
-from tests.test_style import violations
+from tests.helpers import chapters, items, read, violations
 
 TYPES = {"single", "multiple", "truefalse", "fill", "order", "match", "judgement"}
 MARKUP = re.compile(r"\*\*|`")

@@ -8,7 +8,6 @@ import functools
 import io
 import re
 import threading
-import unicodedata
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +19,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
+
+from tests.helpers import sheet_texts
 
 LANGUAGES = Path(material.__file__).parent / "templates/partials/languages"
 ADMONITION_TYPES = (
@@ -213,46 +214,6 @@ def test_wide_tables_print_whole(server: str, page: Page) -> None:
 
 
 # Print layouts
-
-
-RADICALS = str.maketrans(
-    {
-        "戶": "户",
-        "\u2ec4": "西",
-        "\u2ec5": "见",
-        "\u2ec6": "角",
-        "\u2ec9": "贝",
-        "\u2ecb": "车",
-        "\u2ed3": "长",
-        "\u2ed4": "门",
-        "\u2ed8": "青",
-        "\u2ed9": "韦",
-        "\u2eda": "页",
-        "\u2edb": "风",
-        "\u2edc": "飞",
-        "\u2edd": "食",
-        "\u2ee2": "马",
-        "\u2ee3": "骨",
-        "\u2ee5": "鱼",
-        "\u2ee6": "鸟",
-        "\u2ee8": "麦",
-        "\u2ee9": "黄",
-        "\u2eec": "齐",
-        "\u2eee": "齿",
-        "\u2ef0": "龙",
-    }
-)
-"""Radical forms the CJK font's text map gives for simplified characters, which
-NFKC leaves alone (and 户, whose Kangxi radical NFKC makes 戶)."""
-
-
-def sheet_texts(pdf: PdfReader) -> list[str]:
-    """The text of each sheet of a PDF Chromium printed. The CJK font maps some
-    characters to Kangxi radicals; NFKC and RADICALS turn them back."""
-    return [
-        unicodedata.normalize("NFKC", sheet.extract_text()).translate(RADICALS)
-        for sheet in pdf.pages
-    ]
 
 
 def pdf_pages(page: Page) -> list[str]:

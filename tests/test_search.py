@@ -14,7 +14,7 @@ import pytest
 from generator import search, segments
 from generator.errors import ContentError
 from tests.conftest import ROOT
-from tests.content import chapters, glossary
+from tests.helpers import chapters, glossary
 
 WORDS = ("投诉", "关键人物", "意向客户")
 

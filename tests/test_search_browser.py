@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests import content
+from tests import helpers
 from tests.search_quality import hit_rates, pairs, ranks, result_count, result_pages
 
 TEACHING_CHAPTER = {
@@ -47,7 +47,7 @@ def test_a_page_named_by_its_whole_title_comes_first(server: str, page: Page) ->
     """Every form's whole name finds the form first, its teaching chapter in the
     first three; a part of the name (拜访计划) finds the chapter first."""
     page.goto(f"{server}/index.html")
-    for name, form in content.items("forms").items():
+    for name, form in helpers.items("forms").items():
         listed = result_pages(page, form["title"])
         assert listed[0] == f"forms/{name}.html", (form["title"], listed)
         teaching = {form["chapter"], *form.get("also_taught_in", [])}

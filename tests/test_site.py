@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.content import HAN, chapters, heading, items, read
+from tests.helpers import HAN, chapters, heading, items, read
 
 URL_ATTRIBUTES = {"script": "src", "link": "href", "img": "src", "iframe": "src", "source": "src"}
 

@@ -16,101 +16,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.content import chapters, glossary
+from tests.helpers import assert_follows_style, chapters, glossary, violations
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A Latin run starts with a letter, a digit or a currency sign and ends with a
 # letter, a digit or a sign written against a number (30%, A+).
-LATIN_START = "A-Za-z0-9¥$"
-LATIN_END = "A-Za-z0-9%‰°+"
-HALF_WIDTH = ',;:?!()"'
 # Stands in for what is not checked, so it neither causes nor hides a violation.
-GAP = "\ufffc"
-
-RULES = (
-    (
-        re.compile(f"[{HAN}][{LATIN_START}]|[{LATIN_END}][{HAN}]"),
-        "put one half-width space between Chinese and Latin letters or digits",
-    ),
-    (
-        re.compile(f"[{HAN}][ \u3000]{{2,}}[{LATIN_START}]|[{LATIN_END}][ \u3000]{{2,}}[{HAN}]"),
-        "use exactly one half-width space between Chinese and Latin letters or digits",
-    ),
-    (
-        re.compile(f"[{HAN}]\u3000[{LATIN_START}]|[{LATIN_END}]\u3000[{HAN}]"),
-        "use a half-width space, not a full-width one, between Chinese and Latin",
-    ),
-    (
-        re.compile(f"[{HAN}][{re.escape(HALF_WIDTH)}.]|[{re.escape(HALF_WIDTH)}][{HAN}]"),
-        "use full-width punctuation (，；：？！（）“”。) next to Chinese",
-    ),
-)
-
-FENCE = re.compile(r"^\s*(```|~~~)")
-SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
-ABBREVIATION = re.compile(r"^\*\[(?P<term>[^\]]+)\]:\s*(?P<definition>.*)$")
-ADMONITION = re.compile(r"^\s*(!!!|\?\?\?\+?)\s+[\w-]+(\s+[\w-]+)*\s*(\"(?P<title>.*)\")?\s*$")
-TAB = re.compile(r"^\s*===\+?\s+\"(?P<title>.*)\"\s*$")
-LINK_DEFINITION = re.compile(r"^\s*\[[^\]]+\]:\s+\S+.*$")
-MARKUP = (
-    (re.compile(r"<!--.*?-->"), GAP),  # HTML comments
-    (re.compile(r"(`+).+?\1"), GAP),  # code spans
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images: keep the text
-    (re.compile(r"https?://\S+"), GAP),  # bare URLs
-    (re.compile(r"<[^>]*>"), ""),  # HTML tags with their attributes
-    (re.compile(r"\{\s*[:#.][^}]*\}"), ""),  # attribute lists such as {#id}
-    (re.compile(r"^\s*#{1,6}\s+"), ""),  # heading markers
-    (re.compile(r"^\s*(>\s*)+"), ""),  # block quotes
-    (re.compile(r"^\s*([-+*]|\d+\.)\s+"), ""),  # list markers
-    (re.compile(r"\*+"), ""),  # emphasis
-    (re.compile(r"\\(.)"), r"\1"),  # backslash escapes
-    (re.compile(r"\|"), GAP),  # table cell borders
-)
-
-
-def visible_text(line: str) -> str:
-    """The part of one Markdown line that a reader sees as text."""
-    if SEPARATOR_ROW.match(line) or LINK_DEFINITION.match(line):
-        return ""
-    if match := ABBREVIATION.match(line):
-        line = f"{match['term']}{GAP}{match['definition']}"
-    elif match := ADMONITION.match(line) or TAB.match(line):
-        line = match["title"] or ""
-    for pattern, replacement in MARKUP:
-        line = pattern.sub(replacement, line)
-    return line
-
-
-def violations(markdown: str) -> list[tuple[int, str, str]]:
-    """(line number, message, excerpt) for every break of the rule in ``markdown``."""
-    found = []
-    in_code = False
-    for number, line in enumerate(markdown.splitlines(), start=1):
-        if FENCE.match(line):
-            in_code = not in_code
-            continue
-        if in_code:
-            continue
-        text = visible_text(line)
-        for pattern, message in RULES:
-            for match in pattern.finditer(text):
-                start, end = max(match.start() - 8, 0), match.end() + 8
-                found.append((number, message, text[start:end].replace(GAP, " ").strip()))
-    return found
-
-
-def report(files: dict[str, str]) -> list[str]:
-    """One ``file:line: message: «excerpt»`` line per violation."""
-    return [
-        f"{name}:{number}: {message}: «{excerpt}»"
-        for name, markdown in files.items()
-        for number, message, excerpt in violations(markdown)
-    ]
-
-
-def assert_follows_style(files: dict[str, str]) -> None:
-    problems = report(files)
-    assert not problems, "Style sheet violations:\n" + "\n".join(problems)
 
 
 def course_pages() -> dict[str, str]:
