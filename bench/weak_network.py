@@ -20,13 +20,15 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Literal
 
 from playwright.sync_api import Page, sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.helpers import CHROMIUM, QuietHandler
+
 LATENCY_MS = 400
 KBIT_S = 400
 PAGES = {
@@ -35,11 +37,6 @@ PAGES = {
     "quiz": "quizzes/ch07.html",
 }
 QUERY = "回访"
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @contextmanager

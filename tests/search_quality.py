@@ -12,8 +12,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
+from tests.helpers import CHROMIUM
+
 PAIRS_FILE = Path(__file__).with_name("search-quality.tsv")
-CHROMIUM = "/usr/bin/chromium"
 PLACEHOLDERS = ("键入以开始搜索", "正在初始化搜索引擎", "")
 
 

@@ -303,15 +303,49 @@ AXE_PAGES = [
     "index.html",
     "chapters/ch03.html",
     "glossary.html",
-    "quizzes/ch01.html",
     "quizzes/index.html",
+    "quizzes/ch01.html",
+    "quizzes/mistakes.html",
+    "quizzes/review.html",
+    "quizzes/progress.html",
+    "exams/index.html",
+    "exams/final.html",
+    "forms/index.html",
     "forms/visit-plan.html",
+    "cases/index.html",
     "cases/complaint-24h.html",
+    "trainer/index.html",
+    "trainer/cases/complaint-24h.html",
+    "trainer/exams/final.html",
+    "offline.html",
+    "offline-reading.html",
+    "404.html",
 ]
+"""One page of every kind the site publishes."""
+WIDTHS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {"viewport": {"width": 375, "height": 740}, "has_touch": True, "is_mobile": True},
+}
 
 
+def test_axe_pages_are_one_of_every_kind(site: Path) -> None:
+    """Every kind of page is in AXE_PAGES: a new kind must be added there."""
+    kinds = {re.sub(r"/[^/]+\.html$", "/*", p) for p in AXE_PAGES}
+    published = {
+        re.sub(r"/[^/]+\.html$", "/*", path.relative_to(site).as_posix())
+        for path in site.rglob("*.html")
+        if not path.relative_to(site).as_posix().startswith("sco/")
+    }
+    assert published <= kinds | set(AXE_PAGES), published - kinds
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
 @pytest.mark.parametrize("path", AXE_PAGES)
-def test_no_serious_accessibility_violation(server: str, page: Page, path: str) -> None:
+def test_no_serious_accessibility_violation(
+    server: str, browser: Browser, path: str, width: str
+) -> None:
+    context = browser.new_context(locale="zh-CN", **WIDTHS[width])  # type: ignore[arg-type]
+    page = context.new_page()
     page.goto(f"{server}/{path}")
     page.wait_for_load_state("networkidle")
     results = Axe().run(page)
@@ -320,4 +354,5 @@ def test_no_serious_accessibility_violation(server: str, page: Page, path: str) 
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+    context.close()
     assert serious == []
