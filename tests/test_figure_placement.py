@@ -1,6 +1,7 @@
 """Where a chapter places a figure: a duplicate names the earlier placement of the
 same figure, a figure line inside a code fence is text for numbering and expanding
-alike, and lines are counted as Markdown counts them.
+alike, and lines are counted as Markdown counts them. And how a figure is drawn:
+one table entry per figure type.
 
 Each test writes a small chapter beside two of the course's figure sources, so it
 runs without copying the course."""
@@ -9,12 +10,15 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Literal, get_args
 
 import pytest
 
-from generator import figures
+from generator import drawing, figures
 from generator.errors import ContentError
+from generator.models.figure import Figure, FigureBase
 from tests.conftest import ROOT
+from tests.content import chapters
 
 CHAPTER = "docs/chapters/ch03.md"
 INTERVALS = "![客户等级越高，联系越勤](../figures/contact-intervals.svg)"
@@ -113,3 +117,31 @@ def test_expand_keeps_the_chapters_line_breaks(tmp_path: Path, end: str) -> None
     expanded = figures.expand(markdown, "ch03", _load(project))
     assert expanded.count(end) == markdown.count(end)
     assert FUNNEL not in expanded and INTERVALS not in expanded
+
+
+# How each figure type is drawn
+
+
+def test_every_figure_type_has_one_drawing() -> None:
+    assert set(drawing.DRAWINGS) == set(get_args(Figure))
+
+
+def test_the_cache_key_names_the_renderer_of_the_table() -> None:
+    found = figures.load_figures(
+        ROOT / "figures", ROOT / "docs/chapters", {c: c for c in chapters()}, ROOT
+    )
+    for item in found.items.values():
+        renderer = drawing.renderer_version(item.model).split()[0]
+        kind = drawing.DRAWINGS[type(item.model)]
+        assert renderer == ("graphviz" if isinstance(kind, drawing.Graph) else "matplotlib")
+    assert {type(item.model) for item in found.items.values()} == set(drawing.DRAWINGS)
+
+
+class _Pie(FigureBase):
+    type: Literal["pie"]
+
+
+def test_a_figure_type_without_a_drawing_is_a_drawing_error() -> None:
+    pie = _Pie(type="pie", title="饼图", chapter="ch02", alt="一张饼图。")
+    with pytest.raises(drawing.DrawingError, match="no drawing for figure type pie"):
+        drawing.draw(pie, figures._render_dot)  # type: ignore[arg-type]
