@@ -7,6 +7,10 @@ The text is laid out with Noto Sans CJK SC; ``with_font_stack`` then names
 fallbacks for readers whose system lacks it. Output is deterministic (fixed
 ids, no dates), so a figure renders byte-identically on every machine with the
 same library versions. matplotlib is imported only when a figure is drawn.
+
+How each figure type is drawn is one entry of ``DRAWINGS`` (a Graphviz template
+and its context, or a matplotlib function), looked up by the model's type: a new
+figure type is a model in ``models/figure.py`` and an entry there.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import re
 import resource
 import subprocess
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from typing import Any
@@ -29,6 +34,7 @@ from generator.attitudes import ATTITUDES, BY_LABEL
 from generator.models.figure import (
     Cycle,
     Figure,
+    FigureBase,
     Flow,
     Funnel,
     Intervals,
@@ -62,11 +68,45 @@ class DrawingError(Exception):
     """The renderer failed; the message says why."""
 
 
+@dataclass(frozen=True)
+class Graph:
+    """A figure type Graphviz draws: its template in ``templates/figures/``, and what
+    the template is given besides the figure."""
+
+    template: str
+    context: Callable[[Any], dict[str, Any]]
+
+    def version(self) -> str:
+        return f"graphviz {_graphviz_version()}"
+
+    def svg(self, figure: Figure, dot_template: Callable[[str, dict[str, Any]], str]) -> str:
+        return _graphviz(dot_template(self.template, {"figure": figure, **self.context(figure)}))
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A figure type matplotlib draws: the function that makes its matplotlib figure."""
+
+    plot: Callable[[Any], Any]
+
+    def version(self) -> str:
+        return f"matplotlib {_matplotlib_version()}"
+
+    def svg(self, figure: Figure, dot_template: Callable[[str, dict[str, Any]], str]) -> str:
+        return _plot(lambda: self.plot(figure))
+
+
+def _drawing_of(figure: Figure) -> Graph | Chart:
+    """How ``figure``'s type is drawn (``DRAWINGS``, at the end of this module)."""
+    found = DRAWINGS.get(type(figure))
+    if found is None:
+        raise DrawingError(f"no drawing for figure type {figure.type}")
+    return found
+
+
 def renderer_version(figure: Figure) -> str:
     """The library that draws ``figure`` and its version, part of the cache key."""
-    if isinstance(figure, Flow | Cycle | Relations | Matrix):
-        return f"graphviz {_graphviz_version()}"
-    return f"matplotlib {_matplotlib_version()}"
+    return _drawing_of(figure).version()
 
 
 @cache
@@ -76,25 +116,7 @@ def _matplotlib_version() -> str:
 
 def draw(figure: Figure, dot_template: Callable[[str, dict[str, Any]], str]) -> str:
     """``figure`` as SVG text. ``dot_template`` renders a Graphviz template by name."""
-    if isinstance(figure, Flow):
-        dot = dot_template("flow.dot.j2", {"figure": figure, "spans": _span_of_steps(figure)})
-    elif isinstance(figure, Cycle):
-        positions = _ring(figure)
-        dot = dot_template(
-            "cycle.dot.j2",
-            {"figure": figure, "positions": positions, "details": _ring_details(figure, positions)},
-        )
-    elif isinstance(figure, Relations):
-        dot = dot_template(
-            "relations.dot.j2", {"figure": figure, "styles": BY_LABEL, "attitudes": ATTITUDES}
-        )
-    elif isinstance(figure, Matrix):
-        dot = dot_template(
-            "matrix.dot.j2", {"figure": figure, "totals": figure.totals(), "halves": halves}
-        )
-    else:
-        return well_formed(with_font_stack(_plot(figure)))
-    return well_formed(with_font_stack(_graphviz(dot)))
+    return well_formed(with_font_stack(_drawing_of(figure).svg(figure, dot_template)))
 
 
 def well_formed(svg: str) -> str:
@@ -194,6 +216,23 @@ NO_LINE_START = "、，。；：？！）》」』”"
 NO_LINE_END = "（《「『“("
 
 
+def _flow_context(flow: Flow) -> dict[str, Any]:
+    return {"spans": _span_of_steps(flow)}
+
+
+def _cycle_context(cycle: Cycle) -> dict[str, Any]:
+    positions = _ring(cycle)
+    return {"positions": positions, "details": _ring_details(cycle, positions)}
+
+
+def _relations_context(relations: Relations) -> dict[str, Any]:
+    return {"styles": BY_LABEL, "attitudes": ATTITUDES}
+
+
+def _matrix_context(matrix: Matrix) -> dict[str, Any]:
+    return {"totals": matrix.totals(), "halves": halves}
+
+
 def _span_of_steps(flow: Flow) -> dict[int, int]:
     """Step number to the index of the first span that frames it."""
     found: dict[int, int] = {}
@@ -244,7 +283,8 @@ def _ring_details(
 # matplotlib
 
 
-def _plot(figure: Figure) -> str:
+def _plot(make: Callable[[], Any]) -> str:
+    """The SVG of the matplotlib figure ``make`` returns, made in the course's style."""
     import matplotlib
 
     matplotlib.use("svg")
@@ -262,14 +302,7 @@ def _plot(figure: Figure) -> str:
         "ytick.color": MUTED,
     }
     with plt.rc_context(style):  # type: ignore[arg-type]
-        if isinstance(figure, Funnel):
-            fig = _funnel_values(figure) if figure.per_entry else _funnel(figure)
-        elif isinstance(figure, Intervals):
-            fig = _intervals(figure)
-        elif isinstance(figure, Lifecycle):
-            fig = _lifecycle(figure)
-        else:
-            raise DrawingError(f"no drawing for figure type {figure.type}")
+        fig = make()
         out = io.StringIO()
         # A tight box grows the canvas to hold every label (an axis title
         # near the edge was cut off by the fixed margins).
@@ -286,7 +319,10 @@ def _plot(figure: Figure) -> str:
 
 
 def _funnel(funnel: Funnel) -> Any:
-    """Stacked trapezoids, each narrower than the one above, label inside."""
+    """With values: bars as wide as them (``_funnel_values``); else stacked trapezoids,
+    each narrower than the one above, label inside."""
+    if funnel.per_entry:
+        return _funnel_values(funnel)
     import matplotlib.pyplot as plt
     from matplotlib.patches import Polygon
 
@@ -500,3 +536,17 @@ def _lifecycle(figure: Lifecycle) -> Any:
     lines = max(len(phase.strategy) for phase in figure.phases)
     fig.subplots_adjust(left=0.07, right=0.99, top=0.98, bottom=0.1 + 0.06 * lines)
     return fig
+
+
+# One entry per figure type: a new type is its model and a line here.
+
+DRAWINGS: dict[type[FigureBase], Graph | Chart] = {
+    Flow: Graph("flow.dot.j2", _flow_context),
+    Cycle: Graph("cycle.dot.j2", _cycle_context),
+    Relations: Graph("relations.dot.j2", _relations_context),
+    Matrix: Graph("matrix.dot.j2", _matrix_context),
+    Funnel: Chart(_funnel),
+    Intervals: Chart(_intervals),
+    Lifecycle: Chart(_lifecycle),
+}
+"""How each figure model is drawn, looked up by the model's type."""

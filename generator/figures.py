@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
+from itertools import zip_longest
 from pathlib import Path
 
 from jinja2 import Environment
@@ -51,7 +52,10 @@ CACHE_FORMAT = "1"
 
 IMAGE_LINE = re.compile(r"^(?P<indent>[ \t]*)!\[(?P<title>[^\]]*)\]\((?P<target>[^)]*)\)\s*$")
 FIGURE_TARGET = re.compile(rf"^\.\./{FOLDER}/(?P<name>[a-z0-9][a-z0-9-]*)\.svg$")
-FENCE = re.compile(r"^\s*(```|~~~)")
+FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+"""A code fence's line at any indentation (fences nest in admonitions, lists, tabs)."""
+LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
+"""What Markdown takes for the end of a line; nothing else (form feeds, U+2028) is one."""
 SIZE = re.compile(r'<svg[^>]*?\swidth="(?P<w>[\d.]+)pt"[^>]*?\sheight="(?P<h>[\d.]+)pt"', re.DOTALL)
 
 
@@ -128,17 +132,36 @@ def load_figures(
     return found
 
 
-def _figure_lines(lines: list[str]) -> Iterator[tuple[int, re.Match[str]]]:
-    """(line number, match) of every line that places a figure, outside code fences:
-    the one reading of a chapter that numbering and expanding both use."""
-    in_fence = False
+def _split(text: str) -> tuple[list[str], list[str]]:
+    """``text``'s lines as Markdown reads them, and the line breaks between them."""
+    parts = LINE_BREAK.split(text)
+    return parts[::2], parts[1::2]
+
+
+def _figure_lines(lines: list[str]) -> Iterator[tuple[int, re.Match[str], str | None]]:
+    """(line number, match, figure id or None) of every line that places a figure,
+    outside code fences: the one reading of a chapter that numbering and expanding
+    both use. A fence closes only with a fence of its own character at least as long
+    (CommonMark), so a fence can show another fence."""
+    fence = ""
     for number, line in enumerate(lines, start=1):
-        if FENCE.match(line):
-            in_fence = not in_fence
+        marker = FENCE.match(line)
+        if fence:
+            if marker and _closes(marker, fence):
+                fence = ""
             continue
-        match = None if in_fence else IMAGE_LINE.match(line)
+        if marker and not (marker["fence"][0] == "`" and "`" in marker["info"]):
+            fence = marker["fence"]
+            continue
+        match = IMAGE_LINE.match(line)
         if match and f"{FOLDER}/" in match["target"]:
-            yield number, match
+            target = FIGURE_TARGET.match(match["target"].strip())
+            yield number, match, target["name"] if target else None
+
+
+def _closes(marker: re.Match[str], fence: str) -> bool:
+    found = marker["fence"]
+    return found[0] == fence[0] and len(found) >= len(fence) and not marker["info"].strip()
 
 
 def _place(
@@ -147,11 +170,11 @@ def _place(
     """The figure lines of one chapter, numbered in order, and what is wrong with them."""
     placements: list[Placement] = []
     errors: list[SourceError] = []
-    lines = text.splitlines()
-    for number, match in _figure_lines(lines):
-        target = FIGURE_TARGET.match(match["target"].strip())
-        item = figures.items.get(target["name"]) if target else None
-        if target and target["name"] in figures.invalid:
+    # MkDocs drops a byte order mark before Markdown reads the page; so does this.
+    lines, _ = _split(text.removeprefix("\ufeff"))
+    for number, match, name in _figure_lines(lines):
+        item = figures.items.get(name) if name else None
+        if name in figures.invalid:
             continue
         if item is None:
             known = ", ".join(sorted(figures.items)) or "none"
@@ -159,7 +182,7 @@ def _place(
             message += f"with <name> one of: {known}"
             errors.append(SourceError(display, number, message))
             continue
-        problem = _placement_problem(item, chapter, match["title"].strip(), placements)
+        problem = _placement_problem(item, chapter, match["title"].strip(), placements, display)
         if problem:
             errors.append(SourceError(display, number, problem))
             continue
@@ -176,13 +199,13 @@ def _place(
 
 
 def _placement_problem(
-    item: FigureItem, chapter: str, title: str, earlier: list[Placement]
+    item: FigureItem, chapter: str, title: str, earlier: list[Placement], display: str
 ) -> str | None:
     if item.model.chapter != chapter:
         return f"figure '{item.id}' belongs to {item.model.chapter} (see {item.source.path})"
-    if any(placement.figure == item.id for placement in earlier):
-        first = next(placement for placement in earlier if placement.figure == item.id)
-        return f"figure '{item.id}' is already placed on line {first.line}"
+    first = next((placement for placement in earlier if placement.figure == item.id), None)
+    if first is not None:
+        return f"figure '{item.id}' is already placed at {display}:{first.line}"
     if title and title != item.model.title:
         return f"the text in brackets must be the figure's title “{item.model.title}” or empty"
     return None
@@ -260,13 +283,12 @@ def expand(markdown: str, chapter: str, figures: FigureSet) -> str:
     by_figure = {p.figure: p for p in figures.placements.get(chapter, [])}
     if not by_figure:
         return markdown
-    lines = markdown.split("\n")
-    for number, match in _figure_lines(lines):
-        target = FIGURE_TARGET.match(match["target"].strip())
-        placement = by_figure.get(target["name"]) if target else None
+    lines, breaks = _split(markdown)
+    for number, match, name in _figure_lines(lines):
+        placement = by_figure.get(name) if name else None
         if placement is not None:
             lines[number - 1] = match["indent"] + _placeholder(placement)
-    return "\n".join(lines)
+    return "".join(line + end for line, end in zip_longest(lines, breaks, fillvalue=""))
 
 
 def insert(

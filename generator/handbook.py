@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import htmltree
+from generator import htmltree, theme_markup
 from generator.catalog import Catalog
 from generator.content_types import EXERCISES
 from generator.pages import environment
@@ -193,7 +193,7 @@ def _alone(chapter: Chapter) -> Chapter:
     for parent, link in [(p, c) for p, c in _child_pairs(body) if c.tag == "a"]:
         href = link.get("href", "")
         if href.startswith("#") and not href.startswith(own) and href != own[:-1]:
-            _unwrap(parent, link)
+            theme_markup.unwrap(parent, link)
     return Chapter(chapter.id, chapter.title, chapter.sections, body)
 
 
@@ -254,7 +254,7 @@ def prepare_chapter(chapter_id: str, html: str, title: str, internal: set[str]) 
     """
     body = htmltree.parse(html)
     _drop_resources(body)
-    _drop(body, lambda el: el.tag in _DROPPED_TAGS or "headerlink" in _classes(el))
+    _drop(body, lambda el: el.tag in _DROPPED_TAGS or theme_markup.is_permalink(el))
     _unfold_tabs(body)
     _mark_wide_tables(body)
     _relink(body, chapter_id, internal)
@@ -262,10 +262,6 @@ def prepare_chapter(chapter_id: str, html: str, title: str, internal: set[str]) 
         Section(el.get("id", ""), _text(el)) for el in body if el.tag == "h2" and el.get("id")
     )
     return Chapter(chapter_id, title, sections, body)
-
-
-def _classes(element: ET.Element) -> list[str]:
-    return element.get("class", "").split()
 
 
 def _text(element: ET.Element) -> str:
@@ -283,29 +279,6 @@ def _remove(parent: ET.Element, child: ET.Element) -> None:
         if index > 0:
             previous = parent[index - 1]
             previous.tail = (previous.tail or "") + child.tail
-        else:
-            parent.text = (parent.text or "") + child.tail
-    parent.remove(child)
-
-
-def _unwrap(parent: ET.Element, child: ET.Element) -> None:
-    """Replace an element by its content (text and children)."""
-    index = list(parent).index(child)
-    text = child.text or ""
-    if index > 0:
-        previous = parent[index - 1]
-        previous.tail = (previous.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
-    children = list(child)
-    for offset, grandchild in enumerate(children):
-        parent.insert(index + 1 + offset, grandchild)
-    last = children[-1] if children else None
-    if child.tail:
-        if last is not None:
-            last.tail = (last.tail or "") + child.tail
-        elif index > 0:
-            parent[index - 1].tail = (parent[index - 1].tail or "") + child.tail
         else:
             parent.text = (parent.text or "") + child.tail
     parent.remove(child)
@@ -329,16 +302,13 @@ def _drop_resources(body: ET.Element) -> None:
 
 def _unfold_tabs(body: ET.Element) -> None:
     """Print every tab panel, each under its tab's label."""
-    for tabs in [div for div in body.iter("div") if "tabbed-set" in _classes(div)]:
-        parts = {_classes(child)[0]: child for child in tabs if _classes(child)}
-        labels = [_text(label) for label in parts.get("tabbed-labels", ET.Element("div"))]
-        panels = list(parts.get("tabbed-content", ET.Element("div")))
+    for tabs, labels, panels in theme_markup.tab_sets(body):
         for child in list(tabs):
             tabs.remove(child)
         tabs.attrib = {"class": "print-tabs"}
         tabs.text = None
         for label, panel in zip(labels, panels, strict=False):
-            ET.SubElement(tabs, "p", {"class": "print-tabs__label"}).text = label
+            ET.SubElement(tabs, "p", {"class": "print-tabs__label"}).text = _text(label)
             panel.set("class", "print-tabs__panel")
             tabs.append(panel)
 
@@ -351,7 +321,7 @@ def _mark_wide_tables(body: ET.Element) -> None:
         columns = sum(int(cell.get("colspan", "1")) for cell in rows[0]) if rows else 0
         if columns < WIDE_TABLE:
             continue
-        table.set("class", " ".join([*_classes(table), "print-wide"]))
+        table.set("class", " ".join([*theme_markup.classes(table), "print-wide"]))
         if _narrowest_mm(rows) > TEXT_WIDTH_MM:
             index = list(parent).index(table)
             wrapper = ET.Element("div", {"class": "print-landscape"})
@@ -398,7 +368,7 @@ def _relink(body: ET.Element, chapter_id: str, internal: set[str]) -> None:
     for parent, link in [(p, c) for p, c in _child_pairs(body) if c.tag == "a"]:
         target = _target(link.get("href", ""), chapter_id, internal)
         if target is None:
-            _unwrap(parent, link)
+            theme_markup.unwrap(parent, link)
         else:
             link.set("href", target)
 

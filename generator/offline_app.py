@@ -24,6 +24,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from generator import theme_markup
 from generator.build import ASSET_DIR, Output
 from generator.cache_files import write_atomic
 from generator.content_types import TRAINER_DIR
@@ -42,8 +43,6 @@ PAGE_SCRIPT = f"{ASSET_DIR}/offline-app.js"
 PAGE_STYLES = f"{ASSET_DIR}/offline-app.css"
 ICON_SIZES = (192, 512)
 SEARCH_INDEX = "search/search_index.json"
-DEFAULT_COLOUR = "#4051b5"
-"""Material's own primary colour (indigo), when the palette names none we can find."""
 
 VERSION_LINE = re.compile(r"^const BUILD = \{[^\n]*\};$", re.MULTILINE)
 """The line of ``scripts/service-worker.js`` the build fills in."""
@@ -64,16 +63,7 @@ class App:
 
     name: str
     description: str = ""
-    colour: str = DEFAULT_COLOUR
-
-
-def theme_colour(palette_css: str, primary: str) -> str:
-    """The header colour of Material's palette ``primary`` (e.g. ``indigo``)."""
-    rule = re.search(
-        rf"\[data-md-color-primary={re.escape(primary)}\]\{{--md-primary-fg-color:(#[0-9a-fA-F]+)",
-        palette_css,
-    )
-    return rule.group(1) if rule else DEFAULT_COLOUR
+    colour: str = theme_markup.DEFAULT_COLOUR
 
 
 def paths() -> dict[str, str]:

@@ -35,6 +35,7 @@ from generator import (
     search,
     segments,
     site_files,
+    theme_markup,
 )
 from generator.cache_files import key_of, write_atomic
 from generator.catalog import Catalog
@@ -325,7 +326,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         for chapter, (path, text) in self.chapter_sources.items():
             html = self.chapter_html[chapter]
             pages[f"{self.config.chapters_dir}/{chapter}.html"] = scorm.PageSource(html, path, text)
-        theme = sorted(p for p in published if scorm.THEME_STYLESHEETS.fullmatch(p))
+        theme = sorted(p for p in published if theme_markup.STYLESHEETS.fullmatch(p))
         stylesheets = [*theme, *(str(css) for css in config.extra_css), *build.QUIZ_STYLESHEETS]
         try:
             package = scorm.collect(
@@ -457,10 +458,7 @@ def _theme_colour(config: MkDocsConfig) -> str:
     palette = config.theme.get("palette") or {}
     first = palette[0] if isinstance(palette, list) and palette else palette
     primary = first.get("primary", "indigo") if isinstance(first, dict) else "indigo"
-    for folder in config.theme.dirs:
-        for sheet in sorted(Path(folder).glob("assets/stylesheets/palette.*.min.css")):
-            return offline_app.theme_colour(sheet.read_text(encoding="utf-8"), primary)
-    return offline_app.DEFAULT_COLOUR
+    return theme_markup.palette_colour(config.theme.dirs, primary)
 
 
 def _with_form_extras(

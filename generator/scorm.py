@@ -18,7 +18,6 @@ parsed back before it is packed.
 
 from __future__ import annotations
 
-import html as html_lib
 import io
 import posixpath
 import re
@@ -27,17 +26,16 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib.resources import files
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from markupsafe import Markup
 
-from generator import htmltree
+from generator import htmltree, theme_markup
 from generator.catalog import Catalog
 from generator.content_types import TRAINER_DIR
 from generator.errors import ContentError, SourceError
 from generator.pages import environment
 from generator.site_files import Published, Refused, line_of, site_path
-from generator.text import browser_url
 
 PACKAGE_PATH = f"{TRAINER_DIR}/lms/course-scorm12.zip"
 """Where the package is published in the site."""
@@ -58,11 +56,7 @@ SCORM_SCRIPT = "assets/course/scorm.js"
 EXAM_SCRIPT = "assets/course/exam.js"
 EXAM_SCO_PREFIX = "exam-"
 """An exam's SCO id is this and the exam id, so it never meets a chapter's (``chNN``)."""
-THEME_STYLESHEETS = re.compile(r"assets/stylesheets/(main|palette)\.[0-9a-f]+\.min\.css")
-"""The theme's stylesheets, which every page of the site links."""
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
-_LINK_ONLY = ("href", "target", "rel", "download", "hreflang", "ping", "referrerpolicy", "type")
-"""A link's attributes that mean nothing on the text that replaces it."""
 _LOADS = ("src", "poster", "data")
 """Attributes whose URL the browser loads by itself (``href`` only on ``<link>``)."""
 
@@ -125,12 +119,8 @@ class _Collector:
         for parent in root.iter():
             for index, element in enumerate(list(parent)):
                 href = element.get("href")
-                if element.tag == "a" and href and _is_site_link(href):
-                    # Its class, id and hidden stay: scripts and styles still find it.
-                    kept = {k: v for k, v in element.attrib.items() if k not in _LINK_ONLY}
-                    span = ET.Element("span", kept)
-                    span.text, span[:], span.tail = element.text, list(element), element.tail
-                    parent[index] = span
+                if element.tag == "a" and href and theme_markup.is_site_link(href):
+                    parent[index] = theme_markup.as_span(element)
         for element in root.iter():
             element.attrib.pop("srcset", None)
             style = element.get("style")
@@ -162,12 +152,6 @@ class _Collector:
         css = self.published[path].read().decode("utf-8")
         for url in _CSS_URL.findall(css):
             self.take(posixpath.dirname(path), url, path, css)
-
-
-def _is_site_link(href: str) -> bool:
-    """A link to another page of the site (not an anchor, not another host)."""
-    parts = urlsplit(browser_url(html_lib.unescape(href)))
-    return not (parts.scheme or parts.netloc) and bool(parts.path)
 
 
 def quiz_pages(catalog: Catalog, contents: dict[str, str]) -> dict[str, PageSource]:

@@ -469,8 +469,8 @@ def test_a_second_placement_names_the_first_of_the_same_figure(project: Path) ->
     chapter.write_text(chapter.read_text(encoding="utf-8") + f"\n{line}\n")
     again = len(chapter.read_text(encoding="utf-8").splitlines())
     errors = _figure_errors(project)
-    expected = f"docs/chapters/ch03.md:{again}: figure 'sales-funnel' is already placed on line "
-    assert f"{expected}{first}" in errors, errors
+    expected = f"docs/chapters/ch03.md:{again}: figure 'sales-funnel' is already placed at "
+    assert f"{expected}docs/chapters/ch03.md:{first}" in errors, errors
 
 
 GRAPHVIZ_ESCAPES = ["\\N", "\\G", "\\E", "\\T", "\\H", "\\L", "\\l", "\\r", "\\n", "\\\\"]
