@@ -18,7 +18,7 @@ from generator import drawing, figures
 from generator.errors import ContentError
 from generator.models.figure import Figure, FigureBase
 from tests.conftest import ROOT
-from tests.content import chapters
+from tests.helpers import chapters
 
 CHAPTER = "docs/chapters/ch03.md"
 INTERVALS = "![客户等级越高，联系越勤](../figures/contact-intervals.svg)"
