@@ -33,6 +33,17 @@ TOO_WIDE = """() => {
     return {page: document.documentElement.scrollWidth, found: found.slice(0, 5)};
 }"""
 
+SQUEEZED = """() => [...document.querySelectorAll(".md-typeset table:not([data-course-cards]) td")]
+    .filter(cell => cell.checkVisibility())
+    .filter(cell => {
+        const style = getComputedStyle(cell), range = document.createRange();
+        range.selectNodeContents(cell);
+        const lines = range.getBoundingClientRect().height / parseFloat(style.lineHeight);
+        return cell.clientWidth < 8 * parseFloat(style.fontSize) && Math.round(lines) > 3;
+    })
+    .map(cell => cell.textContent.trim().slice(0, 20))"""
+"""Cells narrower than eight characters whose text takes more than three lines."""
+
 
 def pages(site: Path) -> list[str]:
     return sorted(
@@ -49,18 +60,24 @@ def phone(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def test_nothing_is_wider_than_a_phone_outside_a_scroll_region(
+def test_nothing_is_wider_than_a_phone_outside_a_scroll_region_or_squeezed(
     server: str,
     site: Path,
     phone: Page,
 ) -> None:
+    """On every page: nothing wider than the screen outside a scroll region, and no
+    table that fits only by wrapping a cell's text a few characters a line
+    (我的进度's seven columns): such a table is shown as cards too."""
     problems = {}
     for path in pages(site):
         phone.goto(f"{server}/{path}")
         result = phone.evaluate(TOO_WIDE)
-        if result["found"] or result["page"] > PHONE["width"]:
-            problems[path] = result
+        squeezed = phone.evaluate(SQUEEZED)
+        if result["found"] or result["page"] > PHONE["width"] or squeezed:
+            problems[path] = {**result, "squeezed": squeezed[:3]}
     assert problems == {}
+    phone.goto(f"{server}/quizzes/progress.html")
+    expect(phone.locator(".course-progress table[data-course-cards]")).to_be_attached()
 
 
 def test_chapter_tables_become_cards_and_form_grids_scroll(server: str, phone: Page) -> None:

@@ -1,9 +1,11 @@
 /* Tables that do not fit the screen, decided by measuring, never by page.
  *
  * Each body cell gets its column's heading as data-label. Whenever a content
- * table (Markdown's, without a class) is wider than the space it has, it is
- * marked data-course-cards and site.css shows it row by row, label beside
- * value, on screen only (print keeps the grid). Any other table that does not
+ * table (Markdown's, without a class) is wider than the space it has, or fits
+ * only by squeezing a column's text into a sliver (a cell narrower than
+ * CRAMPED_EM characters whose text takes more than CRAMPED_LINES lines), it is marked
+ * data-course-cards and site.css shows it row by row, label beside value, on
+ * screen only (print keeps the grid). Any other table that does not
  * fit (a blank form's writing grid, where cards would lose the form's shape)
  * is put in a scroll region: it takes keyboard focus, has an accessible name
  * and a visible hint that it scrolls sideways. Tables are measured again when
@@ -14,6 +16,8 @@
   "use strict";
 
   var WIDE = 6;
+  var CRAMPED_EM = 8;
+  var CRAMPED_LINES = 3;
   var HINT = "表格较宽，可左右滑动或用方向键查看";
 
   function headings(table) {
@@ -64,6 +68,22 @@
     return element.scrollWidth > element.clientWidth + 1;
   }
 
+  function lines(cell, style) {
+    var range = document.createRange();
+    range.selectNodeContents(cell);
+    var height = range.getBoundingClientRect().height;
+    var line = parseFloat(style.lineHeight) || 1.5 * parseFloat(style.fontSize);
+    return Math.round(height / line);
+  }
+
+  function cramped(table) {
+    return Array.prototype.some.call(table.querySelectorAll("tbody td"), function (cell) {
+      var style = window.getComputedStyle(cell);
+      return cell.clientWidth < CRAMPED_EM * parseFloat(style.fontSize) &&
+        lines(cell, style) > CRAMPED_LINES;
+    });
+  }
+
   var tables = [];
 
   function fit() {
@@ -74,7 +94,7 @@
       var table = entry.table;
       if (entry.cards) {
         var wrap = table.closest(".md-typeset__scrollwrap");
-        return overflows(table) || (wrap !== null && overflows(wrap));
+        return overflows(table) || (wrap !== null && overflows(wrap)) || cramped(table);
       }
       return overflows(entry.scroll.box);
     });
