@@ -49,6 +49,13 @@ def result_pages(page: Page, query: str) -> list[str]:
         timeout=15_000,
     )
     assert meta.text_content()
+    # The count comes first; the list items follow it (Material renders them as
+    # they come into view): wait for the first unless nothing was found.
+    page.wait_for_function(
+        "() => document.querySelector('.md-search-result__meta').textContent.includes('没有')"
+        " || document.querySelector('.md-search-result__list li') !== null",
+        timeout=15_000,
+    )
     hrefs = page.locator(".md-search-result__item").evaluate_all(
         "items => items.map(item => item.querySelector('a.md-search-result__link').href)"
     )
