@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import course
+from generator import artifacts, course
 from generator.errors import ContentError
 from tests.conftest import course_settings as settings
 
@@ -19,10 +19,11 @@ def not_loaded(settings: course.Settings) -> course.Course:
 def test_loaded_course_is_used_until_a_source_changes(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = project / ".cache" / "course"
-    first, key = course.load_cached(settings(project), folder)
+    folder = project / ".cache" / "artifacts"
+    store = artifacts.Store(folder)
+    first, key = course.load_cached(settings(project), store)
     monkeypatch.setattr(course, "load", not_loaded)
-    again, same_key = course.load_cached(settings(project), folder)
+    again, same_key = course.load_cached(settings(project), store)
     assert same_key == key
     assert again.pages == first.pages and again.jobs == first.jobs
 
@@ -31,20 +32,21 @@ def test_loaded_course_is_used_until_a_source_changes(
         quiz.read_text(encoding="utf-8").replace("考一考你", "新版考一考你", 1), "utf-8"
     )
     with pytest.raises(AssertionError, match="loaded again"):
-        course.load_cached(settings(project), folder)
+        course.load_cached(settings(project), store)
     monkeypatch.undo()
-    edited, new_key = course.load_cached(settings(project), folder)
+    edited, new_key = course.load_cached(settings(project), store)
     assert new_key != key
     assert any(
         "新版" in str(page.content) for page in edited.pages if page.path == "quizzes/ch01.md"
     )
-    assert [path.name for path in folder.iterdir()] == [f"course-{new_key}.pickle"]
+    names = {path.name for path in (folder / "course").iterdir()}
+    assert names == {f"{key}.pickle", f"{new_key}.pickle"}  # the old one until pruned
 
 
 def test_a_course_with_problems_is_not_kept(project: Path) -> None:
     quiz = project / "quizzes" / "ch01.yml"
     quiz.write_text(quiz.read_text(encoding="utf-8").replace("questions:", "question:", 1), "utf-8")
-    folder = project / ".cache" / "course"
+    folder = project / ".cache" / "artifacts"
     with pytest.raises(ContentError):
-        course.load_cached(settings(project), folder)
-    assert not folder.exists() or not any(folder.iterdir())
+        course.load_cached(settings(project), artifacts.Store(folder))
+    assert not (folder / "course").exists() or not any((folder / "course").iterdir())
