@@ -212,11 +212,16 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             files.append(File.generated(config, file.src_uri, content=content))
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Start a ``ServeSession`` under ``mkdocs serve``: its rebuilds do not wait for PDFs.
+        """Start a ``ServeSession`` under ``mkdocs serve`` (or keep the running one):
+        its rebuilds do not wait for PDFs.
 
         Defining this hook also makes MkDocs keep this plugin between rebuilds.
         """
-        self.session, self.dirty = (ServeSession() if command == "serve" else None), dirty
+        if command != "serve":
+            self.session = None
+        elif self.session is None:
+            self.session = ServeSession()
+        self.dirty = dirty
 
     def on_shutdown(self) -> None:
         if self.session is not None:
