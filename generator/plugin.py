@@ -1,8 +1,9 @@
 """The MkDocs plugin: hands the generator's pages, PDFs and assets to the build.
 
 Only this module knows MkDocs. Content is loaded, validated and rendered to
-pages in ``on_config`` (``course.py``; read back when the sources are those
-of an earlier build), before MkDocs cleans the site folder, so bad content
+pages in ``on_config`` (``course.py``; read back from the artifact store when
+the sources are those of an earlier build, kept in memory by the
+``ServeSession`` under ``serve``), before MkDocs cleans the site folder, so bad content
 leaves the last build intact. PDFs are registered in ``on_files`` (so links to
 them validate) and rendered in ``on_env``, after every page's HTML exists and
 before MkDocs writes files: the handbook and the chapter PDFs are made from the
@@ -91,20 +92,13 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Path(config.config_file_path).parent.resolve()
-        folder = self.project / self.config.cache_dir if self.config.cache_dir else None
-        if self.store.folder != folder:
-            self.store = artifacts.Store(folder)
-        pages.environment().bytecode_cache = self.store.bytecode_cache()
+        self._open_store()
         glyphs.prefetch()
+        self.cover = self._cover()
         try:
-            self.cover = handbook.Cover(
-                self.config.organisation,
-                handbook.course_version(self.config.version, self.project),
-                handbook.build_date(),
-            )
             self._load(self._settings(config))
             self._check_clashes(Path(config.docs_dir))
-        except (ContentError, ValueError) as exc:
+        except ContentError as exc:
             raise PluginError(str(exc)) from None
         self.app = offline_app.App(
             config.site_name, config.site_description or "", _theme_colour(config)
@@ -113,6 +107,23 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         logging.getLogger("generator").parent = log
         self._extend_config(config)
         return config
+
+    def _open_store(self) -> None:
+        """The artifact store of ``cache_dir``; our templates' bytecode is kept there too."""
+        folder = self.project / self.config.cache_dir if self.config.cache_dir else None
+        if self.store.folder != folder:
+            self.store = artifacts.Store(folder)
+        pages.environment().bytecode_cache = self.store.bytecode_cache()
+
+    def _cover(self) -> handbook.Cover:
+        try:
+            return handbook.Cover(
+                self.config.organisation,
+                handbook.course_version(self.config.version, self.project),
+                handbook.build_date(),
+            )
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
 
     def _settings(self, config: MkDocsConfig) -> course.Settings:
         return course.Settings(

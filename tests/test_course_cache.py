@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import artifacts, course
+from generator import artifacts, course, text
 from generator.errors import ContentError
+from generator.serve_session import ServeSession
 from tests.conftest import course_settings as settings
 
 
@@ -50,3 +51,37 @@ def test_a_course_with_problems_is_not_kept(project: Path) -> None:
     with pytest.raises(ContentError):
         course.load_cached(settings(project), artifacts.Store(folder))
     assert not (folder / "course").exists() or not any((folder / "course").iterdir())
+
+
+def test_a_serve_session_keeps_the_course_in_memory_and_loads_it_itself(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under ``serve`` the course is never read back from the store: its first load
+    is a real one (so the memoised author Markdown is warm for the first edit's
+    reload), later rebuilds of unchanged sources reuse it, and an edit loads it
+    again and keeps it in the store for the next build."""
+    folder = project / ".cache" / "artifacts"
+    store = artifacts.Store(folder)
+    course.load_cached(settings(project), store)  # a build before the session
+    text.markdown.cache_clear()
+    loads: list[Path] = []
+    real_load = course.load
+
+    def counted(settings: course.Settings) -> course.Course:
+        loads.append(settings.root)
+        return real_load(settings)
+
+    monkeypatch.setattr(course, "load", counted)
+    session = ServeSession()
+    first, key = session.course(settings(project), store)
+    assert len(loads) == 1 and text.markdown.cache_info().currsize > 0
+    again, same_key = session.course(settings(project), store)
+    assert again is first and same_key == key and len(loads) == 1
+
+    quiz = project / "quizzes" / "ch01.yml"
+    quiz.write_text(
+        quiz.read_text(encoding="utf-8").replace("考一考你", "新版考一考你", 1), "utf-8"
+    )
+    edited, new_key = session.course(settings(project), store)
+    assert len(loads) == 2 and new_key != key and edited is not first
+    assert (folder / "course" / f"{new_key}.pickle").is_file()
