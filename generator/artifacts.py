@@ -38,7 +38,7 @@ KEEP_BUILDS = 10
 """Builds an entry survives unused: an edit and its undo within ten builds
 find the earlier entries again."""
 MAX_BYTES = 300 * 1024 * 1024
-"""The store's size limit: about eight times one build's entries (about 40 MB)."""
+"""The store's size limit: about seven times one build's entries (about 45 MB)."""
 USES = "uses.json"
 
 
