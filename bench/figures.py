@@ -17,13 +17,13 @@ ONE_RUN = """
 import sys, time
 from pathlib import Path
 start = time.perf_counter()
-from generator import figures
+from generator import artifacts, figures
 from generator.catalog import load_catalog
 root = Path(sys.argv[1])
 catalog = load_catalog(root, root / "docs/chapters", root / "docs/includes/abbreviations.md")
 loaded = time.perf_counter()
 found = figures.load_figures(root / "figures", root / "docs/chapters", catalog.chapters, root)
-svgs = figures.render_figures(found, Path(sys.argv[2]))
+svgs = figures.render_figures(found, artifacts.Store(Path(sys.argv[2])))
 done = time.perf_counter()
 print(f"{len(svgs)} figures: {done - loaded:.2f} s (catalog and imports {loaded - start:.2f} s)")
 """

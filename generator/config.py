@@ -69,23 +69,17 @@ class CourseConfig(Config):
     content_root = opt.Type(str, default=".")
     chapters_dir = opt.Type(str, default="chapters")
     glossary = opt.Type(str, default="includes/abbreviations.md")
-    course_cache = opt.Type(str, default=".cache/course")
-    """Folder of the loaded course by a hash of its sources, relative to ``mkdocs.yml``;
-    empty: load every build."""
-    figure_cache = opt.Type(str, default=".cache/figures")
-    """Folder of drawn figures by content hash, relative to ``mkdocs.yml``; empty: no cache."""
+    cache_dir = opt.Type(str, default=".cache/artifacts")
+    """The artifact store (``artifacts.py``: PDFs, figures, the loaded course, word
+    cuts, compiled templates), relative to ``mkdocs.yml``; empty: keep nothing."""
     search_synonyms = opt.Type(str, default="includes/search-synonyms.txt")
     search_terms = opt.Type(str, default="includes/search-terms.txt")
     """jieba user dictionary for the search index (``词 频率 词性`` a line)."""
-    search_cache = opt.Type(str, default=".cache/search")
-    """Folder of the index's word cuts, relative to ``mkdocs.yml``; empty: no cache."""
     handbook_exercises = opt.Type(bool, default=True)
     """Print each chapter's quiz questions (without answers) in the handbook."""
     handbook_part_chapters = opt.Type(int, default=20)
     """A course with more chapters has its handbook laid out in parts of this many
     chapters and joined, so rendering it needs bounded memory; 0: never."""
-    pdf_cache = opt.Type(str, default=".cache/pdf")
-    """Folder of rendered PDFs by content hash, relative to ``mkdocs.yml``; empty: no cache."""
     pdf_workers = opt.Type(int, default=0)
     """Processes rendering PDFs; 0 means one per core."""
     organisation = opt.Type(str, default="")

@@ -4,7 +4,7 @@ turned into generated pages and PDF jobs, or read back from the last build.
 Loading reads every YAML file into models, checks cross-references and links,
 and renders 51 pages and 77 print documents: about 0.6 s. Most builds (a
 warm ``make site``, a test run) start from the same sources as the last one,
-so the result is kept in ``.cache/course/`` under a hash of everything it is
+so the result is kept in the artifact store under a hash of everything it is
 made from: every file under the content folders and ``docs/``, the generator
 package itself, the libraries that shape it and the settings. Only a load
 without problems is kept, so a cached course is a valid one.
@@ -12,21 +12,15 @@ without problems is kept, so a cached course is a valid one.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import pickle
 import re
 import sys
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files
 from pathlib import Path
-from typing import TypeVar
 
-from generator import build, figures, handbook, ids, item_check, search
-from generator.cache_files import drop_others, write_atomic
+from generator import artifacts, build, figures, handbook, ids, item_check, search
 from generator.catalog import Catalog, load_catalog, too_many_headings
 from generator.content_files import display_path, link_problem
 from generator.content_types import CONTENT_TYPES
@@ -36,8 +30,6 @@ from generator.models.common import MAX_LABEL_LENGTH
 from generator.pdf import PdfJob
 from generator.sources import CONTROL, control_message, read_text
 from generator.text import label_problem
-
-T = TypeVar("T")
 
 LIBRARIES = ("pydantic", "pydantic-core", "pyyaml", "jinja2", "markupsafe", "markdown", "nh3")
 """Libraries whose version can change what loading makes."""
@@ -206,61 +198,34 @@ def _option_line(config_file: Path, name: str) -> int:
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
-def load_cached(settings: Settings, folder: Path | None) -> tuple[Course, str]:
-    """``load``, or its result for the same inputs kept in ``folder`` by an earlier
+def load_cached(settings: Settings, store: artifacts.Store) -> tuple[Course, str]:
+    """``load``, or its result for the same inputs kept in ``store`` by an earlier
     build; with the hash of those inputs, to key what is made from the course."""
     key = input_key(settings)
-    return remembered(folder, "course", key, lambda: load(settings)), key
-
-
-def warm_up(settings: Settings) -> None:
-    """Load the course on a thread and drop it, for ``mkdocs serve``: a session's
-    first build may have read the course back, and loading it fills the
-    memoised author Markdown, so the rebuild after the first edit takes 0.3 s
-    here instead of 1 s."""
-
-    def load_quietly() -> None:
-        with contextlib.suppress(ContentError):  # the next rebuild reports it
-            load(settings)
-
-    threading.Thread(target=load_quietly, name="course-warm-up", daemon=True).start()
-
-
-def remembered(folder: Path | None, name: str, key: str, make: Callable[[], T]) -> T:
-    """``make()``, or what it returned for the same ``key`` in an earlier build.
-
-    Only the newest result of each ``name`` is kept.
-    """
-    if folder is None:
-        return make()
-    stored = folder / f"{name}-{key}.pickle"
-    try:
-        result: T = pickle.loads(stored.read_bytes())
-        return result
-    except Exception:  # missing, half-written or from other code: make afresh
-        pass
-    result = make()
-    write_atomic(stored, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    drop_others(stored, f"{name}-*.pickle")
-    return result
+    return store.remembered("course", key, lambda: load(settings)), key
 
 
 def input_key(settings: Settings) -> str:
     """A hash of everything ``load`` reads or runs."""
-    digest = hashlib.sha256(repr(settings).encode())
-    digest.update(sys.version.encode())
+    libraries = []
     for library in LIBRARIES:
         try:
-            digest.update(f"\0{library}={version(library)}".encode())
+            libraries.append(f"{library}={version(library)}")
         except PackageNotFoundError:
-            digest.update(f"\0{library} missing".encode())
+            libraries.append(f"{library} missing")
     package = Path(str(files("generator")))
     folders = [settings.root / kind.folder for kind in CONTENT_TYPES]
     folders += [settings.root / figures.FOLDER, settings.docs_dir, package]
+    sources: list[str | bytes] = []
     for path in _files_under(folders):
-        digest.update(f"\0{path}\0".encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+        sources += [str(path), path.read_bytes()]
+    return artifacts.key(
+        "course",
+        settings=repr(settings),
+        python=sys.version,
+        libraries=libraries,
+        sources=sources,
+    )
 
 
 def _files_under(folders: Iterable[Path]) -> Iterator[Path]:

@@ -15,14 +15,12 @@ the SCORM package are made from embeds the very same drawing as a ``data:`` URI.
 
 A drawing depends only on its data, the drawing code and templates, and the
 renderer's version: these are hashed into a key, and a figure already drawn
-under that key is read from the cache instead of drawn again.
+under that key is read from the artifact store instead of drawn again.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import json
 import re
 import secrets
 from collections.abc import Callable, Iterator
@@ -34,8 +32,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from generator import drawing
-from generator.cache_files import write_atomic
+from generator import artifacts, drawing
 from generator.content_files import content_sources, display_path
 from generator.errors import ContentError, SourceError, excerpt
 from generator.glyphs import missing_glyphs
@@ -211,13 +208,13 @@ def _placement_problem(
     return None
 
 
-def render_figures(figures: FigureSet, cache_dir: Path | None) -> dict[str, str]:
-    """Every figure's SVG, from the cache when its key is there; ContentError if one fails."""
+def render_figures(figures: FigureSet, store: artifacts.Store | None) -> dict[str, str]:
+    """Every figure's SVG, from the store when its key is there; ContentError if one fails."""
     svgs: dict[str, str] = {}
     errors: list[SourceError] = []
     for item in figures.items.values():
         try:
-            svgs[item.id] = _cached_drawing(item.model, cache_dir)
+            svgs[item.id] = _cached_drawing(item.model, store or artifacts.Store(None))
         except drawing.DrawingError as exc:
             errors.append(SourceError(item.source.path, 1, str(exc)))
     if errors:
@@ -225,37 +222,35 @@ def render_figures(figures: FigureSet, cache_dir: Path | None) -> dict[str, str]
     return svgs
 
 
-def _cached_drawing(figure: Figure, cache_dir: Path | None) -> str:
+def _cached_drawing(figure: Figure, store: artifacts.Store) -> str:
     key = cache_key(figure)
-    cached = cache_dir / f"{key}.svg" if cache_dir else None
-    if cached and cached.is_file():
-        return cached.read_text(encoding="utf-8")
+    cached = store.read("figure", key, ".svg")
+    if cached is not None:
+        return cached.decode("utf-8")
     svg = drawing.draw(figure, _render_dot)
-    if cached:
-        write_atomic(cached, svg.encode("utf-8"))
+    store.write("figure", key, ".svg", svg.encode("utf-8"))
     return svg
 
 
 def cache_key(figure: Figure) -> str:
     """A hash of everything a drawing depends on."""
-    digest = hashlib.sha256()
-    parts = [CACHE_FORMAT, drawing.renderer_version(figure), figure.model_dump_json()]
-    digest.update(json.dumps(parts, ensure_ascii=False).encode())
-    digest.update(_drawing_code_digest())
-    return digest.hexdigest()
+    return artifacts.key(
+        "figure",
+        format=CACHE_FORMAT,
+        renderer=drawing.renderer_version(figure),
+        model=figure.model_dump_json(),
+        code=_drawing_code(),
+    )
 
 
 @cache
-def _drawing_code_digest() -> bytes:
+def _drawing_code() -> tuple[bytes, ...]:
     """The drawing code and its templates, read once per process."""
     package = files("generator")
     code = [(package / "drawing.py").read_bytes(), (package / "attitudes.py").read_bytes()]
     templates = package / "templates" / "figures"
     code += [t.read_bytes() for t in sorted(templates.iterdir(), key=lambda t: t.name)]
-    digest = hashlib.sha256()
-    for blob in code:
-        digest.update(hashlib.sha256(blob).digest())
-    return digest.digest()
+    return tuple(code)
 
 
 @cache

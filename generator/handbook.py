@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import htmltree, theme_markup
+from generator import artifacts, htmltree, theme_markup
 from generator.catalog import Catalog
 from generator.content_types import EXERCISES
 from generator.pages import environment
@@ -118,6 +118,44 @@ def chapter_pdf(chapters_dir: str, chapter_id: str) -> str:
 def pdf_paths(catalog: Catalog, chapters_dir: str) -> list[str]:
     """Every PDF this module makes, known before any page is rendered."""
     return [HANDBOOK_PDF, *(chapter_pdf(chapters_dir, cid) for cid in catalog.chapters)]
+
+
+def cached_jobs(
+    store: artifacts.Store,
+    course_key: str,
+    pages: Mapping[str, str],
+    catalog: Catalog,
+    chapters_dir: str,
+    course_title: str,
+    *,
+    exercises: bool = True,
+    part_chapters: int = 0,
+    cover: Cover = Cover(),
+) -> list[PdfJob]:
+    """``jobs``, kept in ``store``: preparing the handbook's print HTML takes a while,
+    and it is the same while the course (``course_key``) and chapters are."""
+    key = artifacts.key(
+        "handbook",
+        course=course_key,
+        title=course_title,
+        chapters_dir=chapters_dir,
+        options=f"{exercises} {part_chapters}",
+        cover=repr(cover),
+        pages=[part for chapter, html in sorted(pages.items()) for part in (chapter, html)],
+    )
+    return store.remembered(
+        "handbook",
+        key,
+        lambda: jobs(
+            pages,
+            catalog,
+            chapters_dir,
+            course_title,
+            exercises=exercises,
+            part_chapters=part_chapters,
+            cover=cover,
+        ),
+    )
 
 
 def jobs(

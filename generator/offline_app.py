@@ -25,8 +25,8 @@ from pathlib import Path
 from markupsafe import Markup
 
 from generator import theme_markup
+from generator.artifacts import Store, key, write_atomic
 from generator.build import ASSET_DIR, Output
-from generator.cache_files import write_atomic
 from generator.content_types import TRAINER_DIR
 from generator.pages import environment
 from generator.search import WORKER
@@ -83,6 +83,13 @@ def paths() -> dict[str, str]:
 
 def icon_path(size: int) -> str:
     return f"{ASSET_DIR}/icon-{size}.png"
+
+
+def cached_outputs(app: App, course_key: str, store: Store) -> list[Output]:
+    """``outputs``, kept in ``store``: the icons take a while to draw, and they are
+    the same until the generator (part of ``course_key``) or the app's settings change."""
+    entry = key("offline-app", course=course_key, app=repr(app))
+    return store.remembered("offline-app", entry, lambda: list(outputs(app)))
 
 
 def outputs(app: App) -> Iterator[Output]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from generator import exams
 from generator.attitudes import ATTITUDES, BY_LABEL
@@ -19,11 +19,11 @@ def environment() -> Environment:
     """One Jinja environment for every template the package ships.
 
     Author text reaches output only through the ``plain`` and ``markdown``
-    filters of ``generator.text``; templates never mark text ``safe``.
+    filters of ``generator.text``; templates never mark text ``safe``. The plugin
+    sets its bytecode cache to the artifact store's.
     """
     env = Environment(
         loader=PackageLoader("generator", "templates"),
-        bytecode_cache=FileSystemBytecodeCache(),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,

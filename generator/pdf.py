@@ -16,14 +16,12 @@ asks for one and no file identifier unless told to, and nothing here adds any.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import logging
 import multiprocessing
 import os
 import posixpath
 import queue
-import shutil
 import subprocess
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -38,8 +36,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from generator import pdf_fields, pdf_parts, site_files
-from generator.cache_files import key_of, write_atomic
+from generator import artifacts, pdf_fields, pdf_parts, site_files
 from generator.errors import ContentError, SourceError
 
 log = logging.getLogger(__name__)
@@ -260,19 +257,12 @@ def _font_fingerprint() -> str:
 
 
 @cache
-def _renderer_fingerprint() -> str:
+def _renderer_fingerprint() -> tuple[str, ...]:
     """Everything besides the HTML and stylesheets that shapes a PDF's bytes."""
     names = ("pdf.py", "pdf_parts.py", "pdf_fields.py")
-    code = b"".join((files("generator") / name).read_bytes() for name in names)
-    parts = [
-        CACHE_FORMAT,
-        hashlib.sha256(code).hexdigest(),
-        version("pypdf"),
-        version("weasyprint"),
-        version("pydyf"),
-        _font_fingerprint(),
-    ]
-    return "\n".join(parts)
+    code = [(files("generator") / name).read_text(encoding="utf-8") for name in names]
+    libraries = [f"{name}={version(name)}" for name in ("pypdf", "weasyprint", "pydyf")]
+    return (CACHE_FORMAT, *code, *libraries, _font_fingerprint())
 
 
 @cache
@@ -282,54 +272,47 @@ def _stylesheet_text(name: str) -> str:
 
 def cache_key(job: PdfJob) -> str:
     """The content address of a job's PDF: a hash of everything it is rendered from."""
-    return key_of(
-        _renderer_fingerprint(),
-        str(job.forms),
-        *(f"{name}\n{_stylesheet_text(name)}" for name in job.stylesheets),
-        job.html,
-        f"{len(job.parts)} parts",
-        *job.parts,
+    return artifacts.key(
+        "pdf",
+        renderer=_renderer_fingerprint(),
+        forms=str(job.forms),
+        stylesheets=[f"{name}\n{_stylesheet_text(name)}" for name in job.stylesheets],
+        html=job.html,
+        parts=job.parts,
     )
 
 
 class PdfCache:
-    """A folder of rendered PDFs named by cache key, each with its page count beside it."""
+    """Rendered PDFs in the artifact store by cache key, each with its page count beside it."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, store: artifacts.Store) -> None:
+        self.store = store
 
     def get(self, key: str) -> Rendered | None:
         """The cached PDF (its file, not its bytes) and page count, if there is one."""
-        meta, pdf = self.folder / f"{key}.json", self.folder / f"{key}.pdf"
+        meta = self.store.read("pdf", key, ".json")
+        pdf = self.store.path("pdf", key, ".pdf")
         try:
-            pages = json.loads(meta.read_text(encoding="utf-8"))["pages"]
-        except (OSError, ValueError, KeyError):
+            pages = json.loads(meta or b"")["pages"]
+        except (ValueError, KeyError, TypeError):
             return None
-        return Rendered(pdf, pages) if pdf.is_file() else None
+        return Rendered(pdf, pages) if pdf is not None and pdf.is_file() else None
 
     def put(self, key: str, rendered: Rendered, path: str) -> Rendered:
         """Store a PDF; the page count is written last, so a half-written entry is a miss."""
-        stored = self.folder / f"{key}.pdf"
-        write_atomic(stored, read(rendered.pdf))
+        stored = self.store.write("pdf", key, ".pdf", read(rendered.pdf))
         meta = json.dumps({"pages": rendered.pages, "path": path}).encode()
-        write_atomic(self.folder / f"{key}.json", meta)
-        return Rendered(stored, rendered.pages)
+        self.store.write("pdf", key, ".json", meta)
+        return Rendered(stored or rendered.pdf, rendered.pages)
 
     def derived(self, kind: str, sources: Sequence[bytes], make: Callable[[], bytes]) -> bytes:
         """A file made from rendered PDFs (a thumbnail, an archive), cached by their content."""
-        digest = hashlib.sha256(f"{CACHE_FORMAT}\0{kind}".encode())
-        for source in sources:
-            digest.update(hashlib.sha256(source).digest())
-        path = self.folder / f"{digest.hexdigest()}.{kind}"
-        try:
-            return path.read_bytes()
-        except OSError:
+        key = artifacts.key(kind, format=CACHE_FORMAT, sources=sources)
+        data = self.store.read(kind, key, f".{kind}")
+        if data is None:
             data = make()
-            write_atomic(path, data)
-            return data
-
-    def clear(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+            self.store.write(kind, key, f".{kind}", data)
+        return data
 
 
 def default_workers() -> int:

@@ -1,8 +1,9 @@
 """The MkDocs plugin: hands the generator's pages, PDFs and assets to the build.
 
 Only this module knows MkDocs. Content is loaded, validated and rendered to
-pages in ``on_config`` (``course.py``; read back when the sources are those
-of an earlier build), before MkDocs cleans the site folder, so bad content
+pages in ``on_config`` (``course.py``; read back from the artifact store when
+the sources are those of an earlier build, kept in memory by the
+``ServeSession`` under ``serve``), before MkDocs cleans the site folder, so bad content
 leaves the last build intact. PDFs are registered in ``on_files`` (so links to
 them validate) and rendered in ``on_env``, after every page's HTML exists and
 before MkDocs writes files: the handbook and the chapter PDFs are made from the
@@ -12,10 +13,11 @@ chapters' rendered HTML, collected in ``on_page_content``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemBytecodeCache
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -24,12 +26,14 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from generator import (
+    artifacts,
     build,
     course,
     figures,
     glyphs,
     handbook,
     offline_app,
+    pages,
     pdf,
     scorm,
     search,
@@ -37,7 +41,6 @@ from generator import (
     site_files,
     theme_markup,
 )
-from generator.cache_files import key_of, write_atomic
 from generator.catalog import Catalog
 from generator.config import CourseConfig
 from generator.content_files import display_path
@@ -45,6 +48,8 @@ from generator.content_types import CONTENT_TYPES
 from generator.errors import ContentError
 from generator.moodle import notice_lines
 from generator.pages import HOME_SUMMARY_MARKER, render_chapter_resources, render_home_summary
+from generator.serve_session import ServeSession
+from generator.site_pdfs import HandbookOptions, SitePdfs
 from generator.text import plain
 
 log = logging.getLogger("mkdocs.plugins.course")
@@ -57,50 +62,74 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self.catalog: Catalog | None = None
-        self.pages: list[build.Output] = []
-        self.jobs: list[pdf.PdfJob] = []
+        self.loaded: course.Course | None = None
+        self.course_key = ""
+        """Hash of everything the course was loaded from."""
+        self.store = artifacts.Store(None)
         self.pdf_files: dict[str, File] = {}
         self.scorm_file: File | None = None
         self.chapter_html: dict[str, str] = {}
         self.chapter_sources: dict[str, tuple[str, str]] = {}
         """Each chapter's source file (as the author knows its path) and text."""
-        self.figures = figures.FigureSet()
         self.svgs: dict[str, str] = {}
         self.project = Path(".")
-        self.synonyms: dict[str, str] = {}
-        self.course_key = ""
-        """Hash of everything the course was loaded from."""
         self.cover = handbook.Cover()
-        self.settings: course.Settings | None = None
-        self.warmed = False
-        """Under ``serve``: whether the session's caches in memory were filled."""
-        self.serving = False
-        self.dirty = False
         self.segments: segments.SegmentCache | None = None
-        self.background: pdf.BackgroundRenderer | None = None
-        self.published: dict[str, pdf.PdfData] = {}
-        """Under ``serve``: every PDF and file made from PDFs now in the site, by path."""
-        self.pending: pdf.Batch | None = None
-        """Under ``serve``: PDFs to render once this build is written."""
         self.app = offline_app.App("")
+        self.session: ServeSession | None = None
+        """Under ``serve``: what the session keeps between rebuilds."""
+        self.dirty = False
+
+    @property
+    def catalog(self) -> Catalog:
+        assert self.loaded is not None
+        return self.loaded.catalog
+
+    @property
+    def figure_set(self) -> figures.FigureSet:
+        assert self.loaded is not None
+        return self.loaded.figures
 
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.project = Path(config.config_file_path).parent.resolve()
+        self._open_store()
+        glyphs.prefetch()
+        self.cover = self._cover()
         try:
-            self.cover = handbook.Cover(
+            self._load(self._settings(config))
+            self._check_clashes(Path(config.docs_dir))
+        except ContentError as exc:
+            raise PluginError(str(exc)) from None
+        self.app = offline_app.App(
+            config.site_name, config.site_description or "", _theme_colour(config)
+        )
+        # The generator logs PDF progress under "generator": print it as our own.
+        logging.getLogger("generator").parent = log
+        self._extend_config(config)
+        return config
+
+    def _open_store(self) -> None:
+        """The artifact store of ``cache_dir``; our templates' bytecode is kept there too."""
+        folder = self.project / self.config.cache_dir if self.config.cache_dir else None
+        if self.store.folder != folder:
+            self.store = artifacts.Store(folder)
+        pages.environment().bytecode_cache = self.store.bytecode_cache()
+
+    def _cover(self) -> handbook.Cover:
+        try:
+            return handbook.Cover(
                 self.config.organisation,
                 handbook.course_version(self.config.version, self.project),
                 handbook.build_date(),
             )
         except ValueError as exc:
             raise PluginError(str(exc)) from None
-        glyphs.prefetch()
-        docs_dir = Path(config.docs_dir)
-        settings = course.Settings(
+
+    def _settings(self, config: MkDocsConfig) -> course.Settings:
+        return course.Settings(
             root=(self.project / self.config.content_root).resolve(),
-            docs_dir=docs_dir,
+            docs_dir=Path(config.docs_dir),
             chapters_dir=self.config.chapters_dir,
             glossary=self.config.glossary,
             search_synonyms=self.config.search_synonyms,
@@ -111,41 +140,38 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             config_file=Path(config.config_file_path).name,
             item_check=self.config.item_check.thresholds(),
         )
-        try:
-            cache = self._cache_folder(self.config.course_cache)
-            loaded, self.course_key = course.load_cached(settings, cache)
-            self.settings = settings
-            self.catalog, self.pages, self.jobs = loaded.catalog, loaded.pages, loaded.jobs
-            self.figures, self.synonyms = loaded.figures, loaded.synonyms
-            words = search.dictionary_words(
-                [term.term for term in self.catalog.glossary] + list(self.synonyms)
-            )
-            self.segments = segments.SegmentCache(
-                self._cache_folder(self.config.search_cache),
-                docs_dir / self.config.search_terms,
-                words,
-            )
-            self.segments.install()
-            self.svgs = figures.render_figures(
-                self.figures, self._cache_folder(self.config.figure_cache)
-            )
-            for notice in notice_lines(self.catalog):
-                log.info(notice)
-            for finding in loaded.item_findings:
-                if finding.clear:
-                    log.warning("Quiz item check: %s", finding)
-                else:
-                    log.info("Quiz item check (advisory): %s", finding)
-        except ContentError as exc:
-            raise PluginError(str(exc)) from None
-        self.app = offline_app.App(
-            config.site_name, config.site_description or "", _theme_colour(config)
+
+    def _load(self, settings: course.Settings) -> None:
+        """The course (kept in memory under ``serve``), its figures and word cuts."""
+        if self.session is not None:
+            loaded, self.course_key = self.session.course(settings, self.store)
+        else:
+            loaded, self.course_key = course.load_cached(settings, self.store)
+        self.loaded = loaded
+        words = search.dictionary_words(
+            [term.term for term in loaded.catalog.glossary] + list(loaded.synonyms)
         )
+        self.segments = segments.SegmentCache(
+            self.store, settings.docs_dir / settings.search_terms, words
+        )
+        self.segments.install()
+        self.svgs = figures.render_figures(loaded.figures, self.store)
+        for notice in notice_lines(loaded.catalog):
+            log.info(notice)
+        for finding in loaded.item_findings:
+            if finding.clear:
+                log.warning("Quiz item check: %s", finding)
+            else:
+                log.info("Quiz item check (advisory): %s", finding)
+
+    def _check_clashes(self, docs_dir: Path) -> None:
+        """The offline app's files are known only here: a hand-written page must not take one."""
         clashes = list(build.hand_written_clashes(offline_app.paths(), docs_dir, self.project))
         if clashes:
-            raise PluginError(str(ContentError(clashes)))
-        # The generator logs PDF progress under "generator": print it as our own.
-        logging.getLogger("generator").parent = log
+            raise ContentError(clashes)
+
+    def _extend_config(self, config: MkDocsConfig) -> None:
+        """Our styles, scripts, polyfills, section pages and the glossary's tooltips."""
         config.extra_css.extend(build.STYLESHEETS)
         config.extra_javascript.extend(build.SCRIPTS)
         polyfills = config.extra.setdefault("polyfills", [])
@@ -154,39 +180,38 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             config.nav = build.expand_sections(config.nav, build.section_pages(self.catalog))
         if ABBREVIATIONS in config.markdown_extensions:
             options = config.mdx_configs.setdefault(ABBREVIATIONS, {})
-            options.setdefault("glossary_file", str(docs_dir / self.config.glossary))
-        return config
-
-    def _cache_folder(self, option: str) -> Path | None:
-        """A cache folder option, relative to ``mkdocs.yml``; None when set empty."""
-        return self.project / option if option else None
+            options.setdefault("glossary_file", str(Path(config.docs_dir) / self.config.glossary))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        assert self.catalog is not None
-        outputs = [*self.pages, *build.figure_files(self.svgs), *build.assets()]
-        # The app's icons take a while to draw: kept until the generator or settings change.
-        outputs += course.remembered(
-            self._cache_folder(self.config.course_cache),
-            "offline-app",
-            key_of(self.course_key, repr(self.app)),
-            lambda: list(offline_app.outputs(self.app)),
-        )
+        assert self.loaded is not None
+        outputs = [*self.loaded.pages, *build.figure_files(self.svgs), *build.assets()]
+        outputs += offline_app.cached_outputs(self.app, self.course_key, self.store)
         for output in outputs:
             files.append(File.generated(config, output.path, content=output.content))
         self.chapter_html = {}
-        paths = [job.path for job in self.jobs]
-        paths += handbook.pdf_paths(self.catalog, self.config.chapters_dir)
-        paths += build.form_extra_paths(self.catalog)
         # Placeholders until on_env renders them; registered now so links to them validate.
-        self.pdf_files = {path: File.generated(config, path, content=b"") for path in paths}
-        for file in self.pdf_files.values():
-            files.append(file)
+        self.pdf_files = {path: File.generated(config, path, content=b"") for path in self._pdfs()}
         self.scorm_file = File.generated(config, scorm.PACKAGE_PATH, content=b"")
-        files.append(self.scorm_file)
+        for file in [*self.pdf_files.values(), self.scorm_file]:
+            files.append(file)
+        self._patch_search(files, config)
+        return files
+
+    def _pdfs(self) -> Iterable[str]:
+        """Every PDF (and file made from PDFs) the site will publish."""
+        assert self.loaded is not None
+        yield from (job.path for job in self.loaded.jobs)
+        yield from handbook.pdf_paths(self.catalog, self.config.chapters_dir)
+        yield from build.form_extra_paths(self.catalog)
+
+    def _patch_search(self, files: Files, config: MkDocsConfig) -> None:
+        """Material's search worker and page bundle, patched (``search.py``)."""
+        assert self.loaded is not None
+        synonyms = self.loaded.synonyms
         for file in list(files):
             patch = None
             if search.WORKER.match(file.src_uri):
-                patch = lambda source: search.patch_worker(source, self.synonyms)  # noqa: E731
+                patch = lambda source: search.patch_worker(source, synonyms)  # noqa: E731
             elif search.BUNDLE.match(file.src_uri):
                 patch = search.patch_bundle
             if patch is None:
@@ -197,110 +222,90 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             except search.WorkerChanged as exc:
                 raise PluginError(str(exc)) from None
             files.append(File.generated(config, file.src_uri, content=content))
-        return files
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Note whether this is ``mkdocs serve``: its rebuilds do not wait for PDFs.
+        """Start a ``ServeSession`` under ``mkdocs serve`` (or keep the running one):
+        its rebuilds do not wait for PDFs.
 
-        Defining this hook also makes MkDocs keep this plugin between rebuilds,
-        so the previous build's PDFs can be served while new ones render.
+        Defining this hook also makes MkDocs keep this plugin between rebuilds.
         """
-        self.serving, self.dirty = command == "serve", dirty
+        if command != "serve":
+            self.session = None
+        elif self.session is None:
+            self.session = ServeSession()
+        self.dirty = dirty
 
     def on_shutdown(self) -> None:
-        if self.background is not None:
-            self.background.close()
-        self.background, self.serving, self.published = None, False, {}
-        self.warmed = False
+        if self.session is not None:
+            self.session.close()
+        self.session = None
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        """Render every PDF (cached ones are read back) now that the chapters' HTML exists.
+        """The SCORM package and every PDF, now that the chapters' HTML exists.
 
-        Under ``serve``, once every PDF has been made, a rebuild hands over the
-        previous PDFs at once and renders the ones whose input changed in the
-        background, replacing them in the served site when they are ready.
-        The theme's templates are compiled once and kept, as ours are, in
-        Jinja's bytecode cache (about 0.4 s a build).
+        The theme's templates are compiled once and kept, as ours are, in the
+        artifact store's Jinja bytecode cache.
         """
-        assert self.catalog is not None
-        # Checked here, not in on_config, so fontconfig's answer is ready by now.
-        for warning in [
-            *build.glyph_warnings(self.catalog),
-            *figures.glyph_warnings(self.figures),
-        ]:
-            log.warning(str(warning))
-        env.bytecode_cache = FileSystemBytecodeCache()
-        # First, so that a bad file reference fails the build before PDFs are rendered.
-        assert self.scorm_file is not None
+        self._warn_glyphs()
+        env.bytecode_cache = self.store.bytecode_cache()
         published = self._published(files)
-        package = self._scorm_package(config, files, published)
-        files.remove(self.scorm_file)
-        files.append(File.generated(config, scorm.PACKAGE_PATH, content=package))
-        catalog, chapter_html, static_jobs = self.catalog, dict(self.chapter_html), self.jobs
-        cache_dir = self._cache_folder(self.config.pdf_cache)
-        cache = pdf.PdfCache(cache_dir) if cache_dir else None
-        site_name, chapters_dir = config.site_name, self.config.chapters_dir
-        exercises = self.config.handbook_exercises
-        part_chapters = self.config.handbook_part_chapters
-        cover = self.cover
-
-        course_cache = self._cache_folder(self.config.course_cache)
-        key = key_of(
-            self.course_key,
-            site_name,
-            chapters_dir,
-            f"{exercises} {part_chapters}",
-            repr(cover),
-            *(f"{chapter}\0{html}" for chapter, html in sorted(chapter_html.items())),
+        # First, so that a bad file reference fails the build before PDFs are rendered.
+        self._replace(
+            files, config, {scorm.PACKAGE_PATH: self._scorm_package(config, files, published)}
         )
-
-        sources = {
-            item.source.path: item.source.text
-            for kind in CONTENT_TYPES
-            for item in catalog.of(kind.folder)
-        }
-
-        def all_jobs() -> list[pdf.PdfJob]:
-            """The handbook's print HTML takes a while: it is kept for unchanged chapters.
-            Images come from the site's files, as the pages show them."""
-            handbook_jobs = course.remembered(
-                course_cache,
-                "handbook",
-                key,
-                lambda: handbook.jobs(
-                    chapter_html,
-                    catalog,
-                    chapters_dir,
-                    site_name,
-                    exercises=exercises,
-                    part_chapters=part_chapters,
-                    cover=cover,
-                ),
-            )
-            return pdf.with_site_images([*static_jobs, *handbook_jobs], published, sources)
-
-        if self.serving and self.published.keys() >= self.pdf_files.keys():
-            made = {path: self.published[path] for path in self.pdf_files}
-            site = Path(config.site_dir)
-            self.pending = pdf.Batch(
-                all_jobs, cache, lambda results: self._publish(results, catalog, cache, site)
-            )
-            log.info("PDFs: serving the previous ones while changed ones render in the background")
-        else:
-            try:
-                rendered = pdf.render_all(all_jobs(), cache=cache, workers=self.config.pdf_workers)
-            except ContentError as exc:
-                raise PluginError(str(exc)) from None
-            made = _with_form_extras(rendered, catalog, cache)
-        if self.serving:
-            self.published = dict(made)
-        for path, data in made.items():
-            placeholder = self.pdf_files.pop(path)
-            files.remove(placeholder)
-            files.append(_generated(config, path, data, placeholder))
+        made = self._render_pdfs(config, published)
+        self._replace(files, config, made)
         for unused in self.pdf_files.values():
             files.remove(unused)
         return env
+
+    def _warn_glyphs(self) -> None:
+        """Checked here, not in on_config, so fontconfig's answer is ready by now."""
+        assert self.loaded is not None
+        for warning in [
+            *build.glyph_warnings(self.catalog),
+            *figures.glyph_warnings(self.loaded.figures),
+        ]:
+            log.warning(str(warning))
+
+    def _render_pdfs(
+        self, config: MkDocsConfig, published: site_files.Published
+    ) -> dict[str, pdf.PdfData]:
+        """Every PDF, rendered (cached ones are read back), or the previous ones under serve."""
+        assert self.loaded is not None
+        options = HandbookOptions(
+            self.config.chapters_dir,
+            config.site_name,
+            self.config.handbook_exercises,
+            self.config.handbook_part_chapters,
+            self.cover,
+        )
+        pdfs = SitePdfs(
+            self.catalog,
+            self.loaded.jobs,
+            dict(self.chapter_html),
+            self.course_key,
+            options,
+            published,
+            self.store,
+            self.config.pdf_workers,
+        )
+        try:
+            if self.session is not None:
+                return self.session.pdfs(pdfs, list(self.pdf_files), Path(config.site_dir))
+            return pdfs.render()
+        except ContentError as exc:
+            raise PluginError(str(exc)) from None
+
+    def _replace(self, files: Files, config: MkDocsConfig, made: dict[str, pdf.PdfData]) -> None:
+        """Swap each placeholder for the file made for it."""
+        placeholders = {**self.pdf_files, scorm.PACKAGE_PATH: self.scorm_file}
+        for path, data in made.items():
+            placeholder = placeholders[path]
+            assert placeholder is not None
+            self.pdf_files.pop(path, None)
+            files.remove(placeholder)
+            files.append(_generated(config, path, data, placeholder))
 
     def _published(self, files: Files) -> site_files.Published:
         """Every file the site publishes, the one source of the files exports hold."""
@@ -320,7 +325,6 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self, config: MkDocsConfig, files: Files, published: site_files.Published
     ) -> bytes:
         """The SCORM package, cut from the pages' HTML and the files the site publishes."""
-        assert self.catalog is not None
         contents = {f.dest_uri: f.page.content or "" for f in files.documentation_pages() if f.page}
         pages = scorm.quiz_pages(self.catalog, contents)
         for chapter, (path, text) in self.chapter_sources.items():
@@ -336,37 +340,20 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         except ContentError as exc:
             raise PluginError(str(exc)) from None
 
-    def _publish(
-        self,
-        rendered: list[tuple[pdf.PdfJob, pdf.PdfData]],
-        catalog: Catalog,
-        cache: pdf.PdfCache | None,
-        site: Path,
-    ) -> None:
-        """(Background thread) Put freshly rendered PDFs into the served site."""
-        made = _with_form_extras(rendered, catalog, cache)
-        changed = {path: data for path, data in made.items() if self.published.get(path) != data}
-        for path, data in changed.items():
-            write_atomic(site / path, pdf.read(data))
-        self.published.update(made)
-        if changed:
-            log.info("PDFs up to date: replaced %s", ", ".join(sorted(changed)))
-
     def wait_for_pdfs(self) -> None:
         """Block until PDFs rendering in the background (under ``serve``) are in place."""
-        if self.background is not None:
-            self.background.wait()
+        if self.session is not None:
+            self.session.wait()
 
     @event_priority(-50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """The search index is compacted, then the service worker's file list is
         made from the written site, index included (so after the search plugin).
-        The search index's word cuts are saved for the next build. Under
-        ``serve``, after the session's first build, jieba and the course are
-        loaded on threads meanwhile, so the first edit's rebuild need not.
-        Background PDFs start only now, so they do not slow the rebuild down.
+        The search index's word cuts are saved and the artifact store pruned.
+        Under ``serve``, PDFs held back start rendering only now, so they do not
+        slow the rebuild down.
         """
-        assert self.catalog is not None and self.segments is not None
+        assert self.segments is not None
         # Before the offline plugin (priority -100) inlines the index into a script,
         # and before the service worker's file list hashes it.
         index = Path(config.site_dir) / search.INDEX
@@ -378,15 +365,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         # After the glossary's entries are cut, so their words are saved too.
         self.segments.save(keep_unused=self.dirty)
         offline_app.finish(Path(config.site_dir))
-        if self.serving and not self.warmed and self.settings is not None:
-            self.segments.warm_up()
-            course.warm_up(self.settings)
-            self.warmed = True
-        if self.pending is not None:
-            if self.background is None:
-                self.background = pdf.BackgroundRenderer(self.config.pdf_workers)
-            self.background.submit(self.pending)
-            self.pending = None
+        self.store.finish()
+        if self.session is not None:
+            self.session.after_build(self.segments, self.config.pdf_workers)
 
     def _glossary_entries(self) -> list[search.Entry]:
         """One search entry per glossary term, linked to its row of the glossary page."""
@@ -425,7 +406,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             return markdown
         source = Path(page.file.abs_src_path or "")
         self.chapter_sources[chapter] = (display_path(source, self.project), markdown)
-        markdown = figures.expand(markdown, chapter, self.figures)
+        markdown = figures.expand(markdown, chapter, self.figure_set)
         pdf_name = Path(handbook.chapter_pdf(self.config.chapters_dir, chapter)).name
         return markdown + render_chapter_resources(chapter, self.catalog, pdf_name)
 
@@ -436,8 +417,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if chapter is not None:
             try:
                 # The PDFs and the SCORM package embed the figures; the site links them.
-                self.chapter_html[chapter] = figures.insert(html, chapter, self.figures, self.svgs)
-                html = figures.insert(html, chapter, self.figures, self.svgs, embed=False)
+                self.chapter_html[chapter] = figures.insert(
+                    html, chapter, self.figure_set, self.svgs
+                )
+                html = figures.insert(html, chapter, self.figure_set, self.svgs, embed=False)
             except ContentError as exc:
                 raise PluginError(str(exc)) from None
         return html
@@ -459,15 +442,6 @@ def _theme_colour(config: MkDocsConfig) -> str:
     first = palette[0] if isinstance(palette, list) and palette else palette
     primary = first.get("primary", "indigo") if isinstance(first, dict) else "indigo"
     return theme_markup.palette_colour(config.theme.dirs, primary)
-
-
-def _with_form_extras(
-    rendered: list[tuple[pdf.PdfJob, pdf.PdfData]], catalog: Catalog, cache: pdf.PdfCache | None
-) -> dict[str, pdf.PdfData]:
-    """Rendered PDFs by path, with the form thumbnails and pack made from them."""
-    made = {job.path: data for job, data in rendered}
-    forms = {path: pdf.read(data) for path, data in made.items() if path.startswith("forms/")}
-    return made | dict(build.form_extras(forms, catalog, cache))
 
 
 def _generated(config: MkDocsConfig, path: str, data: pdf.PdfData, placeholder: File) -> File:

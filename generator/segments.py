@@ -3,7 +3,7 @@
 Material's search plugin cuts every section's text into words with jieba while
 it indexes the pages. Loading jieba's dictionary takes about 0.6 s and cutting
 the course about 0.45 s, on every build, though the text seldom changes. A
-``SegmentCache`` keeps the words of each text it has cut, in a file named by
+``SegmentCache`` keeps the words of each text it has cut, in an artifact keyed by
 everything that decides the cut (jieba's version and dictionaries), so a build
 whose text is unchanged never loads the dictionary, and an edit cuts only the
 sections it touched. The words are exactly jieba's, so the index is unchanged.
@@ -11,7 +11,6 @@ sections it touched. The words are exactly jieba's, so the index is unchanged.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from collections.abc import Iterator, Sequence
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import jieba
 
-from generator.cache_files import drop_others, write_atomic
+from generator import artifacts
 
 JIEBA_CUT = jieba.cut
 """jieba's own cut, which the cache calls for a text it has not seen."""
@@ -30,28 +29,30 @@ _LOADING = threading.Lock()
 
 
 class SegmentCache:
-    """jieba's words for each text, read from and saved to ``folder``."""
+    """jieba's words for each text, read from and saved to an entry of ``store``."""
 
-    def __init__(self, folder: Path | None, user_dict: Path, words: Sequence[str] = ()) -> None:
+    def __init__(self, store: artifacts.Store, user_dict: Path, words: Sequence[str] = ()) -> None:
+        self.store = store
         self.user_dict = user_dict
         self.words_added = tuple(words)
         """More words jieba keeps whole (the glossary's and the synonym list's)."""
-        terms = user_dict.read_bytes() + "\0".join(self.words_added).encode()
-        self.terms_key = hashlib.sha256(terms).hexdigest()
-        key = hashlib.sha256(
-            f"{jieba.__version__}\0{jieba.dt.dictionary}\0{self.terms_key}".encode()
-        ).hexdigest()[:16]
-        self.file = folder / f"segments-{key}.json" if folder else None
+        self.terms_key = artifacts.key(
+            "jieba-terms", user_dict=user_dict.read_bytes(), words=self.words_added
+        )
+        self.key = artifacts.key(
+            "search",
+            jieba=jieba.__version__,
+            dictionary=str(jieba.dt.dictionary),
+            terms=self.terms_key,
+        )
         self.known: dict[str, list[str]] = self._read()
         self.used: dict[str, list[str]] = {}
 
     def _read(self) -> dict[str, list[str]]:
-        """The saved cuts; a missing or damaged file is an empty cache."""
-        if self.file is None or not self.file.is_file():
-            return {}
+        """The saved cuts; a missing or damaged entry is an empty cache."""
         try:
-            data = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(self.store.read("search", self.key, ".json") or b"")
+        except ValueError:
             return {}
         return data if isinstance(data, dict) else {}
 
@@ -98,15 +99,13 @@ class SegmentCache:
         jieba.cut = self.cut
 
     def save(self, *, keep_unused: bool = False) -> None:
-        """Keep the texts this build cut, and drop files of other jieba setups.
+        """Keep the texts this build cut.
 
         ``keep_unused``: also keep texts this build did not index (a dirty
         rebuild indexes only the pages that changed).
         """
-        if self.file is None:
-            return
         keep = {**self.known, **self.used} if keep_unused else self.used
         if keep != self.known:
             data = json.dumps(keep, ensure_ascii=False, separators=(",", ":"))
-            write_atomic(self.file, data.encode("utf-8"))
-        drop_others(self.file, "segments-*.json")
+            self.store.write("search", self.key, ".json", data.encode("utf-8"))
+            self.known = keep

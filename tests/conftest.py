@@ -107,9 +107,11 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-WARM_CACHES = ("pdf", "figures", "search")
-"""Caches a copied course shares with the checkout's (the course cache is per copy:
-its tests count its entries)."""
+STORE = Path(".cache/artifacts")
+"""The artifact store, relative to a course's ``mkdocs.yml``."""
+WARM_CACHES = ("pdf", "png", "zip", "figure", "search", "jinja")
+"""Kinds of entry of the artifact store a copied course shares with the checkout's
+(the course, and what is keyed by it, is per copy: its key holds the copy's paths)."""
 
 
 def copy_course(folder: Path, warm: bool = True) -> Path:
@@ -125,9 +127,9 @@ def copy_course(folder: Path, warm: bool = True) -> Path:
         else:
             shutil.copy(source, folder / name)
     for name in WARM_CACHES if warm else ():
-        cache = ROOT / ".cache" / name
+        cache = ROOT / STORE / name
         if cache.is_dir():
-            shutil.copytree(cache, folder / ".cache" / name, copy_function=_link_or_copy)
+            shutil.copytree(cache, folder / STORE / name, copy_function=_link_or_copy)
     return folder
 
 

@@ -14,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from generator import drawing, figures
+from generator.artifacts import Store
 from generator.attitudes import ATTITUDES
 from generator.errors import ContentError
 from generator.models.figure import Flow, Funnel, Matrix, Relations
@@ -310,14 +311,14 @@ def test_unchanged_figures_come_from_the_cache(tmp_path: Path, monkeypatch: Any)
     subset = figures.FigureSet(
         items={k: v for k, v in figure_set().items.items() if k in {"pdca-cycle", "sales-funnel"}}
     )
-    first = figures.render_figures(subset, tmp_path)
-    assert len(list(tmp_path.glob("*.svg"))) == 2
+    first = figures.render_figures(subset, Store(tmp_path))
+    assert len(list(tmp_path.glob("figure/*.svg"))) == 2
 
     def no_drawing(*args: object) -> str:
         raise AssertionError("a cached figure was drawn again")
 
     monkeypatch.setattr(drawing, "draw", no_drawing)
-    assert figures.render_figures(subset, tmp_path) == first
+    assert figures.render_figures(subset, Store(tmp_path)) == first
     item = subset.items["sales-funnel"]
     assert isinstance(item.model, Funnel)
     changed = item.model.model_copy(update={"title": "另一个标题"})

@@ -820,10 +820,6 @@ def test_tricky_text_builds_into_outputs_that_all_parse(project: Path) -> None:
     title = '第 1 章 A&B ]]> "引号" {1:SA:=x}'
     edit(project, "docs/chapters/ch01.md", lambda t: f"# {title}\n" + t.split("\n", 1)[1])
     evil_quiz(project, fill_prompt='"{1:SA:=x} ___ & <b> ___ ]]>"', answer='"}#~"')
-    caches = {"pdf_cache": "pdf", "figure_cache": "figures", "search_cache": "search"}
-    patch_config(**{option: str(ROOT / ".cache" / name) for option, name in caches.items()})(
-        project
-    )
     site = project / "site"
     result = run_build(project, site)
     assert result.returncode == 0, result.stderr

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.artifacts import Store
 from generator.errors import ContentError
 from generator.pdf import (
     BackgroundRenderer,
@@ -45,16 +46,18 @@ def test_key_changes_with_html_stylesheets_and_form_fields() -> None:
 
 
 def test_cached_pdf_needs_no_weasyprint_and_keeps_its_page_limit(tmp_path: Path) -> None:
-    cache = PdfCache(tmp_path)
+    cache = PdfCache(Store(tmp_path))
     ((_, stored),) = render_all([PdfJob("a.pdf", PAGE)], cache=cache, workers=1)
-    assert isinstance(stored, Path) and stored.parent == tmp_path  # not kept in memory
+    assert isinstance(stored, Path) and stored.parent == tmp_path / "pdf"  # not kept in memory
     first = read(stored)
     assert first.startswith(b"%PDF")
     with pytest.raises(ContentError, match=r"a\.pdf has 2 pages, more than the 1 declared"):
         render_all([PdfJob("a.pdf", PAGE, max_pages=1)], cache=cache, workers=1)
     script = (
         "import sys; from pathlib import Path; from generator.pdf import *\n"
-        f"out = render_all([PdfJob('a.pdf', {PAGE!r})], cache=PdfCache(Path({str(tmp_path)!r})))\n"
+        "from generator.artifacts import Store\n"
+        f"store = Store(Path({str(tmp_path)!r}))\n"
+        f"out = render_all([PdfJob('a.pdf', {PAGE!r})], cache=PdfCache(store))\n"
         "assert 'weasyprint' not in sys.modules, 'WeasyPrint imported'\n"
         "sys.stdout.buffer.write(read(out[0][1]))\n"
     )
@@ -64,8 +67,8 @@ def test_cached_pdf_needs_no_weasyprint_and_keeps_its_page_limit(tmp_path: Path)
 
 def test_parallel_rendering_gives_the_same_bytes_as_serial(tmp_path: Path) -> None:
     jobs = [PdfJob(f"{n}.pdf", PAGE.replace("第一页", f"第{n}份")) for n in range(3)]
-    serial = render_all(jobs, cache=PdfCache(tmp_path / "serial"), workers=1)
-    parallel = render_all(jobs, cache=PdfCache(tmp_path / "parallel"), workers=2)
+    serial = render_all(jobs, cache=PdfCache(Store(tmp_path / "serial")), workers=1)
+    parallel = render_all(jobs, cache=PdfCache(Store(tmp_path / "parallel")), workers=2)
     assert [read(pdf) for _, pdf in serial] == [read(pdf) for _, pdf in parallel]
     assert [job.path for job, _ in parallel] == [job.path for job in jobs]
 
@@ -193,10 +196,9 @@ def test_serve_rebuild_serves_old_pdfs_and_swaps_in_new_ones(tmp_path: Path) -> 
 def test_files_made_from_pdfs_are_cached_by_their_content(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cache = PdfCache(tmp_path)
     made = [b"%PDF one"]
-    first = cache.derived("png", made, lambda: b"thumbnail")
-    monkeypatch.setattr(cache, "folder", tmp_path)
+    first = PdfCache(Store(tmp_path)).derived("png", made, lambda: b"thumbnail")
+    cache = PdfCache(Store(tmp_path))  # a later build's
     assert cache.derived("png", made, lambda: pytest.fail("made again")) == first
     assert cache.derived("png", [b"%PDF two"], lambda: b"other") == b"other"
     assert cache.derived("zip", made, lambda: b"archive") == b"archive"
@@ -205,7 +207,7 @@ def test_files_made_from_pdfs_are_cached_by_their_content(
 def test_background_renderer_publishes_only_the_newest_batch(tmp_path: Path) -> None:
     """A batch superseded while it renders still fills the cache but is not published."""
     renderer = BackgroundRenderer(workers=1)
-    cache = PdfCache(tmp_path)
+    cache = PdfCache(Store(tmp_path))
     gate = threading.Event()
     published: list[tuple[str, list[str]]] = []
 

@@ -21,6 +21,7 @@ from lxml import html as lxml_html
 from pypdf import PdfReader
 
 from generator import course, handbook
+from generator.artifacts import Store
 from generator.catalog import Catalog
 from generator.models.form import HANDWRITTEN_ROW_MM
 from generator.pdf import PdfJob, render_pdf
@@ -228,7 +229,7 @@ def assert_rows_kept_together(pdf: Path, html: str) -> int:
 @pytest.fixture(scope="module")
 def print_jobs() -> list[PdfJob]:
     """The course's print HTML for forms, cases and answer keys, as the build makes it."""
-    return course.load_cached(settings(ROOT), None)[0].jobs
+    return course.load_cached(settings(ROOT), Store(None))[0].jobs
 
 
 def test_no_table_row_is_cut_off_in_the_chapter_pdfs_and_the_handbook(site: Path) -> None:

@@ -12,6 +12,7 @@ import material
 import pytest
 
 from generator import search, segments
+from generator.artifacts import Store
 from generator.errors import ContentError
 from tests.conftest import ROOT
 from tests.helpers import chapters, glossary
@@ -125,7 +126,8 @@ def test_segment_cache_gives_jiebas_words_and_reuses_them(
     terms = tmp_path / "search-terms.txt"
     terms.write_text("客户温度计 20 n\n", encoding="utf-8")
     text = "每周看一次客户温度计，再安排拜访。"
-    first = segments.SegmentCache(tmp_path / "cache", terms)
+    store = Store(tmp_path / "cache", keep_builds=1)
+    first = segments.SegmentCache(store, terms)
     words = list(first.cut(text.encode("utf-8")))  # as Material calls it
     assert "客户温度计" in words and "".join(words) == text
     first.save()
@@ -134,14 +136,19 @@ def test_segment_cache_gives_jiebas_words_and_reuses_them(
         raise AssertionError("jieba was asked again")
 
     monkeypatch.setattr(segments, "JIEBA_CUT", jieba_called)
-    assert list(segments.SegmentCache(tmp_path / "cache", terms).cut(text)) == words
+    assert list(segments.SegmentCache(store, terms).cut(text)) == words
+    store.finish()
 
-    # Another dictionary cuts differently: its cache starts empty, and replaces the old file.
+    # Another dictionary cuts differently: its cache starts empty, and the old entry
+    # goes once a build has not used it (here after one build).
     terms.write_text("温度计 20 n\n", encoding="utf-8")
-    changed = segments.SegmentCache(tmp_path / "cache", terms)
+    changed = segments.SegmentCache(store, terms)
     with pytest.raises(AssertionError, match="jieba was asked again"):
         list(changed.cut(text))
     monkeypatch.undo()
     changed.cut(text)
     changed.save()
-    assert [file.name for file in (tmp_path / "cache").iterdir()] == [changed.file.name]
+    store.finish()
+    assert [file.name for file in (tmp_path / "cache" / "search").iterdir()] == [
+        f"{changed.key}.json"
+    ]
