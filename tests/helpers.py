@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Locator, Page
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
@@ -528,3 +529,25 @@ def build_fails(project: Path, before_writing: bool = True) -> str:
     if before_writing:
         assert (site / "index.html").read_text(encoding="utf-8") == "previous build"
     return output
+
+
+# Accessibility.
+
+
+def serious_violations(page: Page, rules: list[str] | None = None) -> list[object]:
+    """axe's serious and critical findings (of ``rules`` only, when given) on the
+    page as it has settled: CSS transitions (a button's hover colour) finish
+    first, so axe never samples a colour half-way through one."""
+    page.wait_for_function(
+        "() => document.getAnimations()"
+        ".every(a => !(a instanceof CSSTransition) || a.playState !== 'running')"
+    )
+    options: dict[str, object] = {"resultTypes": ["violations"]}
+    if rules:
+        options["runOnly"] = rules
+    results = Axe().run(page, options=options)
+    return [
+        (v["id"], [n["target"] for n in v["nodes"]][:5])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

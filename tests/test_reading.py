@@ -16,11 +16,10 @@ from pathlib import Path
 import markdown
 import material
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from tests.helpers import sheet_texts
+from tests.helpers import serious_violations, sheet_texts
 
 LANGUAGES = Path(material.__file__).parent / "templates/partials/languages"
 ADMONITION_TYPES = (
@@ -348,11 +347,6 @@ def test_no_serious_accessibility_violation(
     page = context.new_page()
     page.goto(f"{server}/{path}")
     page.wait_for_load_state("networkidle")
-    results = Axe().run(page)
-    serious = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:5])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    serious = serious_violations(page)
     context.close()
     assert serious == []
