@@ -439,31 +439,53 @@ def lms_file(relative: str) -> Path:
 
 
 # A page loaded with every problem it shows recorded.
+HANDLERS = """() => [...document.querySelectorAll('*')].flatMap(element =>
+    [...element.attributes].filter(a => a.name.startsWith('on')
+      || /^\\s*javascript:/i.test(a.value)).map(a => element.tagName + ' ' + a.name))"""
+"""Every inline event handler or ``javascript:`` URL left in the page."""
+
+
+def load_all_cleanly(browser: Browser, urls: list[str], at_once: int = 6) -> dict[str, list[str]]:
+    """Load each URL in a fresh context, ``at_once`` of them side by side (the
+    waits for the network to go quiet overlap); for each, every console error,
+    page error, dialog, inline handler and remote request."""
+    found: dict[str, list[str]] = {}
+    for start in range(0, len(urls), at_once):
+        opened = []
+        for url in urls[start : start + at_once]:
+            context = browser.new_context(locale="zh-CN")
+            page: Page = context.new_page()
+            problems: list[str] = []
+            page.requested = []  # type: ignore[attr-defined]
+            page.on("request", lambda request, p=page: p.requested.append(request.url))  # type: ignore[attr-defined]
+            page.on(
+                "console",
+                lambda m, found=problems: (
+                    found.append(f"console: {m.text}") if m.type == "error" else None
+                ),
+            )
+            page.on("pageerror", lambda error, found=problems: found.append(f"error: {error}"))
+            page.on(
+                "dialog",
+                lambda dialog, found=problems: (
+                    found.append(f"dialog: {dialog.message}"),
+                    dialog.dismiss(),
+                ),
+            )
+            page.goto(url, wait_until="commit")
+            opened.append((url, context, page, problems))
+        for url, context, page, problems in opened:
+            page.wait_for_load_state("networkidle")
+            problems += [f"handler: {handler}" for handler in page.evaluate(HANDLERS)]
+            problems += [f"remote: {remote}" for remote in remote_requests(page)]
+            context.close()
+            found[url] = problems
+    return found
+
+
 def load_cleanly(browser: Browser, url: str) -> list[str]:
     """Load ``url``; return every console error, page error, dialog and remote request."""
-    context = browser.new_context(locale="zh-CN")
-    page: Page = context.new_page()
-    problems: list[str] = []
-    page.requested = []  # type: ignore[attr-defined]
-    page.on("request", lambda request: page.requested.append(request.url))  # type: ignore[attr-defined]
-    page.on(
-        "console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None
-    )
-    page.on("pageerror", lambda error: problems.append(f"error: {error}"))
-    page.on(
-        "dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss())
-    )
-    page.goto(url)
-    page.wait_for_load_state("networkidle")
-    handlers = page.evaluate(
-        """() => [...document.querySelectorAll('*')].flatMap(element =>
-            [...element.attributes].filter(a => a.name.startsWith('on')
-              || /^\\s*javascript:/i.test(a.value)).map(a => element.tagName + ' ' + a.name))"""
-    )
-    problems += [f"handler: {handler}" for handler in handlers]
-    problems += [f"remote: {url}" for url in remote_requests(page)]
-    context.close()
-    return problems
+    return load_all_cleanly(browser, [url])[url]
 
 
 # PDF links and bookmarks; a catalog of given questions.

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.conftest import copy_course, run_build
-from tests.helpers import load_cleanly
+from tests.helpers import load_all_cleanly, load_cleanly
 
 INERT = Path(__file__).parent / "hostile" / "inert"
 
@@ -93,13 +93,34 @@ def test_every_page_loads_without_errors_or_remote_requests(
     server: str,
     browser: Browser,
 ) -> None:
-    failures = {}
-    for path in html_pages(site):
-        relative = path.relative_to(site).as_posix()
-        problems = load_cleanly(browser, f"{server}/{relative}")
-        if problems:
-            failures[relative] = problems
+    urls = [f"{server}/{path.relative_to(site).as_posix()}" for path in html_pages(site)]
+    failures = {url: found for url, found in load_all_cleanly(browser, urls).items() if found}
     assert failures == {}
+
+
+def test_the_page_check_reports_each_kind_of_problem(browser: Browser, tmp_path: Path) -> None:
+    """The check the two tests above rely on, on pages that break each rule,
+    loaded side by side with a clean one."""
+    pages = {
+        "clean": "<p>好</p>",
+        "handler": '<p onclick="x()">点</p>',
+        "link": '<a href="javascript:void(0)">链</a>',
+        "console": "<script>console.error('坏了')</script>",
+        "error": "<script>throw new Error('抛出')</script>",
+        "dialog": "<script>alert('弹窗')</script>",
+        "remote": '<img src="https://tracker.example/x.png" alt="">',
+    }
+    urls = {}
+    for name, body in pages.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(f"<!doctype html><meta charset=utf-8><body>{body}</body>", "utf-8")
+        urls[name] = path.as_uri()
+    found = load_all_cleanly(browser, list(urls.values()), at_once=4)
+    kinds = {name: [p.split(":")[0] for p in found[url]] for name, url in urls.items()}
+    assert kinds["clean"] == []
+    for name in ("handler", "console", "error", "dialog", "remote"):
+        assert name in kinds[name], (name, found[urls[name]])
+    assert kinds["link"] == ["handler"]
 
 
 @pytest.fixture(scope="module")
