@@ -5,6 +5,7 @@ in conftest.py) and answering quizzes in it, reading PDFs, checking course text.
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from functools import cache
 from http.server import SimpleHTTPRequestHandler
@@ -20,6 +21,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
+from generator import course
 from generator.catalog import Catalog, Item
 from generator.content_types import CONTENT_TYPES
 from generator.models.quiz import (
@@ -541,6 +543,13 @@ def build_fails(project: Path, before_writing: bool = True) -> str:
     reported = load_problems(project)
     if reported is not None:
         return reported
+    return cli_build_fails(project, before_writing)
+
+
+def cli_build_fails(project: Path, before_writing: bool = True) -> str:
+    """Run ``mkdocs build`` over a previous site; return its output after checking
+    it failed as the README promises: non-zero, no traceback and (for problems
+    found ``before_writing``) the previous site untouched."""
     site = project / "site"
     site.mkdir(exist_ok=True)
     (site / "index.html").write_text("previous build", encoding="utf-8")
@@ -551,6 +560,17 @@ def build_fails(project: Path, before_writing: bool = True) -> str:
     if before_writing:
         assert (site / "index.html").read_text(encoding="utf-8") == "previous build"
     return output
+
+
+def load_fails(project: Path, settings: course.Settings | None = None, within: float = 10.0) -> str:
+    """The problems ``course.load`` reports, in process, after checking it reported
+    them (as a ContentError, which the plugin prints without a traceback) within
+    ``within`` seconds."""
+    start = time.perf_counter()
+    reported = load_problems(project, settings)
+    assert reported is not None, "the course loaded"
+    assert time.perf_counter() - start < within
+    return reported
 
 
 # Accessibility.

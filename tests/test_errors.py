@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import load_problems, run_build
+from tests.helpers import cli_build_fails, load_fails
 
 
 def case_with_forms(project: Path) -> Path:
@@ -13,35 +13,14 @@ def case_with_forms(project: Path) -> Path:
     return next(p for p in cases if "\nforms:\n  - " in p.read_text(encoding="utf-8"))
 
 
-def build_fails(project: Path) -> str:
-    """Build ``project`` with ``mkdocs build`` over a previous site; return the output
-    after checking it failed as the README promises (no traceback, old site kept)."""
-    site = project / "site"
-    site.mkdir()
-    (site / "index.html").write_text("previous build", encoding="utf-8")
-    result = run_build(project, site)
-    output = result.stdout + result.stderr
-    assert result.returncode != 0, output
-    assert "Traceback" not in output
-    assert (site / "index.html").read_text(encoding="utf-8") == "previous build"
-    assert sorted(p.name for p in site.iterdir()) == ["index.html"]
-    return output
-
-
-def load_fails(project: Path) -> str:
-    """The problems ``course.load`` reports, read in process."""
-    reported = load_problems(project)
-    assert reported is not None
-    return reported
-
-
 def test_typo_in_a_key_names_file_and_line(project: Path) -> None:
     quiz = project / "quizzes" / "ch01.yml"
     lines = quiz.read_text(encoding="utf-8").splitlines()
     number = next(i for i, line in enumerate(lines) if line.strip().startswith("answer:"))
     lines[number] = lines[number].replace("answer:", "anwser:")
     quiz.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    output = build_fails(project)
+    output = cli_build_fails(project)
+    assert sorted(p.name for p in (project / "site").iterdir()) == ["index.html"]
     assert f"quizzes/ch01.yml:{number + 1}: " in output
     assert "unknown key 'anwser'" in output
 
