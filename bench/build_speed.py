@@ -50,7 +50,7 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 def copy_course(target: Path) -> Path:
     """The course as the tests copy it (no shared caches: the bench times cold
     builds too), plus the plain-MkDocs configuration it compares with."""
-    copy_content(target, warm=False)
+    copy_content(target)
     (target / PLAIN).parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / PLAIN, target / PLAIN)
     return target

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import json
 import os
 import shutil
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from types import CodeType
@@ -24,8 +28,12 @@ MKDOCS = Path(sys.executable).parent / "mkdocs"
 CONTENT = ("docs", "overrides", "quizzes", "cases", "forms", "figures", "exams", "mkdocs.yml")
 
 
-def run_build(project: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``mkdocs build --strict`` the way ``make site`` does, in ``project``."""
+def run_build(project: Path, site_dir: Path, warm: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run ``mkdocs build --strict`` the way ``make site`` does, in ``project``;
+    a copy of the course first gets the checkout's warm caches (``warm_store``)
+    unless ``warm`` is False (tests of cold builds)."""
+    if warm and project.resolve() != ROOT:
+        warm_store(project)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [str(MKDOCS), "build", "--strict", "--site-dir", str(site_dir)],
@@ -63,13 +71,60 @@ def load_problems(project: Path, settings: course.Settings | None = None) -> str
     return None
 
 
+SHARED: list[Path] = []
+"""The folder every test process of this run shares (set by ``_shared_folder``)."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Under pytest-xdist, the parent of the workers' own temporary folders (one
+    per run, seen by every worker); otherwise this run's temporary folder."""
+    base = tmp_path_factory.getbasetemp()
+    SHARED[:] = [base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base]
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (created if missing) across processes."""
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@dataclass(frozen=True)
+class SessionBuild:
+    """The one build of the real course a test run makes, whatever its workers."""
+
+    site: Path
+    log: str
+    cold: bool
+    """The checkout's artifact store held no PDF before it (a fresh clone, as in CI):
+    it rendered every PDF, which tests of cold builds can read instead of repeating."""
+
+
+def session_build() -> SessionBuild:
+    """Build the course from the checkout once per run: the first process to get
+    here builds it (its build also warms the checkout's artifact store), the others
+    wait for that build and read it."""
+    folder = SHARED[0] / "session-build"
+    record = folder / "build.json"
+    with _locked(SHARED[0] / "session-build.lock"):
+        if not record.exists():
+            cold = not any((ROOT / STORE / "pdf").glob("*.pdf"))
+            result = run_build(ROOT, folder / "site")
+            assert result.returncode == 0, result.stderr
+            record.write_text(json.dumps({"log": result.stderr, "cold": cold}), encoding="utf-8")
+    done = json.loads(record.read_text(encoding="utf-8"))
+    return SessionBuild(folder / "site", done["log"], done["cold"])
+
+
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The whole course, built once for the session from the real content."""
-    site_dir = tmp_path_factory.mktemp("build") / "site"
-    result = run_build(ROOT, site_dir)
-    assert result.returncode == 0, result.stderr
-    return site_dir
+def site() -> Path:
+    """The whole course, built once for the run from the real content."""
+    return session_build().site
 
 
 @pytest.fixture(scope="session")
@@ -114,27 +169,37 @@ WARM_CACHES = ("pdf", "png", "zip", "figure", "search", "jinja")
 (the course, and what is keyed by it, is per copy: its key holds the copy's paths)."""
 
 
-def copy_course(folder: Path, warm: bool = True) -> Path:
-    """Copy the course's content and configuration into ``folder``; unless ``warm``
-    is False (tests of cold builds), with the checkout's PDF, figure and search
-    caches as hard links, so a copy's build renders only what its test changed.
-    Entries are written atomically (a new file renamed into place), so a build
-    in the copy never changes the checkout's entries."""
+def copy_course(folder: Path) -> Path:
+    """Copy the course's content and configuration into ``folder`` (with an empty
+    artifact store: ``run_build`` warms it when the copy is built)."""
     for name in CONTENT:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, folder / name)
         else:
             shutil.copy(source, folder / name)
-    for name in WARM_CACHES if warm else ():
+    return folder
+
+
+def warm_store(project: Path) -> None:
+    """Give the copy of the course in ``project`` the checkout's PDF, figure and
+    search caches as hard links, after the run's session build has filled them,
+    so its build renders only what its test changed. Entries are written
+    atomically (a new file renamed into place), so a build in the copy never
+    changes the checkout's entries. Entries the copy has already are kept."""
+    session_build()
+    for name in WARM_CACHES:
         cache = ROOT / STORE / name
         if cache.is_dir():
-            shutil.copytree(cache, folder / STORE / name, copy_function=_link_or_copy)
-    return folder
+            shutil.copytree(
+                cache, project / STORE / name, copy_function=_link_or_copy, dirs_exist_ok=True
+            )
 
 
 def _link_or_copy(source: str, target: str) -> None:
     """A hard link where the file system allows one (same device), else a copy."""
+    if os.path.exists(target):
+        return
     try:
         os.link(source, target)
     except OSError:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator.artifacts import Store
+from generator.course import load
 from generator.errors import ContentError
 from generator.pdf import (
     BackgroundRenderer,
@@ -26,7 +27,7 @@ from generator.pdf import (
     read,
     render_all,
 )
-from tests.conftest import copy_course, run_build
+from tests.conftest import ROOT, copy_course, course_settings, run_build, session_build, warm_store
 
 PAGE = "<html><body><h1>第一页</h1><p style='break-before: page'>第二页</p></body></html>"
 RENDERED = re.compile(r"PDF \d+/\d+ (\S+)")
@@ -75,20 +76,28 @@ def test_parallel_rendering_gives_the_same_bytes_as_serial(tmp_path: Path) -> No
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the course with its own (empty) PDF cache."""
-    return copy_course(tmp_path_factory.mktemp("course"), warm=False)
+    """A copy of the course with its own artifact store."""
+    return copy_course(tmp_path_factory.mktemp("course"))
 
 
 @pytest.fixture(scope="module")
 def first_build(course: Path) -> tuple[Path, str]:
-    result = run_build(course, course / "site-1")
+    """A build from an empty store: the run's session build when the checkout's
+    store began empty (a fresh clone, as in CI), whose entries the copy then
+    takes, instead of rendering all 77 PDFs a second time; else a build of the
+    copy from its own empty store."""
+    build = session_build()
+    if build.cold:
+        warm_store(course)
+        return build.site, build.log
+    result = run_build(course, course / "site-1", warm=False)
     assert result.returncode == 0, result.stderr
     return course / "site-1", result.stderr
 
 
 @pytest.fixture(scope="module")
 def second_build(course: Path, first_build: tuple[Path, str]) -> tuple[Path, str]:
-    result = run_build(course, course / "site-2")
+    result = run_build(course, course / "site-2", warm=False)
     assert result.returncode == 0, result.stderr
     return course / "site-2", result.stderr
 
@@ -126,8 +135,22 @@ def test_builds_are_byte_for_byte_identical(
 ) -> None:
     first = files(first_build[0])
     assert first == files(second_build[0])
-    # The session's build comes from another folder and cache: an independent render.
     assert first == files(site)
+
+
+REPRODUCED = (
+    "forms/visit-plan.pdf",
+    "cases/routine-visit-456.pdf",
+    "trainer/quizzes/ch01-answers.pdf",
+)
+"""PDFs of each kind rendered again from nothing, whatever cache the builds shared."""
+
+
+def test_pdfs_rendered_again_from_nothing_are_the_same_bytes(site: Path, tmp_path: Path) -> None:
+    jobs = [job for job in load(course_settings(ROOT)).jobs if job.path in REPRODUCED]
+    assert sorted(job.path for job in jobs) == sorted(REPRODUCED)
+    for job, pdf in render_all(jobs, cache=PdfCache(Store(tmp_path)), workers=1):
+        assert read(pdf) == (site / job.path).read_bytes(), job.path
 
 
 EDITS = [
@@ -179,6 +202,7 @@ def test_serve_rebuild_serves_old_pdfs_and_swaps_in_new_ones(tmp_path: Path) -> 
     """Under ``serve`` a rebuild does not wait for PDFs: it serves the previous
     ones and replaces exactly those whose input changed once they are rendered."""
     course = copy_course(tmp_path)
+    warm_store(course)
     script = Path(__file__).with_name("serve_rebuild.py")
     result = subprocess.run(
         [sys.executable, str(script)], cwd=course, capture_output=True, text=True, timeout=900
