@@ -28,39 +28,25 @@ def pairs() -> list[tuple[str, str]]:
     return rows
 
 
-def result_pages(page: Page, query: str) -> list[str]:
-    """The pages the search lists for ``query``, in order, as site paths.
+RESULTS_SCRIPT = Path(__file__).with_name("search_results.js").read_text(encoding="utf-8")
 
-    The box is emptied first so the results read afterwards belong to this
-    query; a key release then hands the text to Material's search.
-    """
-    box = page.locator("input.md-search__input")
-    meta = page.locator(".md-search-result__meta")
-    box.click()
-    box.fill("")
-    box.press("End")
-    page.wait_for_function("() => !document.querySelector('.md-search-result__list li')")
-    box.fill(query)
-    box.press("End")
-    page.wait_for_function(
-        "placeholders => !placeholders.includes("
-        "document.querySelector('.md-search-result__meta').textContent.trim())",
-        arg=list(PLACEHOLDERS),
-        timeout=15_000,
-    )
-    assert meta.text_content()
-    # The count comes first; the list items follow it (Material renders them as
-    # they come into view): wait for the first unless nothing was found.
-    page.wait_for_function(
-        "() => document.querySelector('.md-search-result__meta').textContent.includes('没有')"
-        " || document.querySelector('.md-search-result__list li') !== null",
-        timeout=15_000,
-    )
-    hrefs = page.locator(".md-search-result__item").evaluate_all(
-        "items => items.map(item => item.querySelector('a.md-search-result__link').href)"
-    )
+
+def result_lists(page: Page, queries: list[str]) -> dict[str, list[str]]:
+    """The pages the search lists for each query, in order, as site paths: the
+    queries typed one after another in the page itself (``search_results.js``),
+    so a query costs the search's own time, not a round trip per step."""
+    page.locator("input.md-search__input").click()
+    found = page.evaluate(RESULTS_SCRIPT, {"queries": queries, "placeholders": list(PLACEHOLDERS)})
     base = page.url.rsplit("/", 1)[0] + "/"
-    return [href.split("#")[0].split("?")[0].removeprefix(base) for href in hrefs]
+    return {
+        query: [href.split("#")[0].split("?")[0].removeprefix(base) for href in hrefs]
+        for query, hrefs in found.items()
+    }
+
+
+def result_pages(page: Page, query: str) -> list[str]:
+    """The pages the search lists for ``query``, in order, as site paths."""
+    return result_lists(page, [query])[query]
 
 
 def result_count(page: Page) -> int:
@@ -76,11 +62,12 @@ def result_count(page: Page) -> int:
 def ranks(page: Page, start: str) -> dict[str, int | None]:
     """The 1-based position of each pair's expected page (None: not listed)."""
     page.goto(start)
-    found: dict[str, int | None] = {}
-    for query, expected in pairs():
-        listed = result_pages(page, query)
-        found[query] = listed.index(expected) + 1 if expected in listed else None
-    return found
+    expected = dict(pairs())
+    listed = result_lists(page, list(expected))
+    return {
+        query: listed[query].index(target) + 1 if target in listed[query] else None
+        for query, target in expected.items()
+    }
 
 
 def hit_rates(found: dict[str, int | None]) -> tuple[float, float]:
