@@ -11,12 +11,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from importlib.resources import files
-from pathlib import Path
 from typing import Any
 
 from generator import form_pack
 from generator.catalog import Catalog
-from generator.content_files import display_path
 from generator.content_types import CONTENT_TYPES, TRAINER_DIR
 from generator.errors import SourceError
 from generator.figures import FigureSet, site_path
@@ -253,14 +251,3 @@ def form_extras(
         }
         sources = [part for name, pdf in files.items() for part in (name.encode(), pdf)]
         yield FORM_PACK, derived("zip", sources, lambda: form_pack.zip_files(files))
-
-
-def hand_written_clashes(
-    paths: dict[str, str], docs_dir: Path, project: Path
-) -> Iterator[SourceError]:
-    """A file in ``docs/`` at a path the generator writes would be silently replaced."""
-    for path, origin in paths.items():
-        clash = docs_dir / path
-        if clash.exists() or clash.is_symlink():
-            message = f"this file would be replaced by the one generated from {origin}; remove it"
-            yield SourceError(display_path(clash, project), 1, message)

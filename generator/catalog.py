@@ -80,15 +80,21 @@ class Catalog:
 
 
 def load_catalog(
-    root: Path, chapters_dir: Path, glossary: Path, project: Path | None = None
+    root: Path,
+    chapters_dir: Path,
+    glossary: Path,
+    project: Path | None = None,
+    docs_dir: Path | None = None,
 ) -> Catalog:
-    """Read all content below ``root``; raise ContentError listing every problem.
-
-    Messages name files relative to ``project`` (the folder of ``mkdocs.yml``,
-    by default ``root``).
+    """Read all content below ``root`` and the hand-written pages in ``docs_dir``
+    (by default the chapters' parent folder); raise ContentError listing every
+    problem. Messages name files relative to ``project`` (the folder of
+    ``mkdocs.yml``, by default ``root``).
     """
     project = project or root
-    errors: list[SourceError] = list(outside_links(chapters_dir.parent, project))
+    docs_dir = docs_dir or chapters_dir.parent
+    errors: list[SourceError] = list(outside_links(docs_dir, project))
+    errors += _page_problems(docs_dir, project)
     chapters, sections, chapter_errors = _chapter_titles(chapters_dir, project)
     errors.extend(chapter_errors)
     catalog = Catalog(root, chapters=chapters, sections=sections)
@@ -178,6 +184,18 @@ def section_anchors(text: str) -> dict[str, str]:
         if len(match[1]) in (2, 3):
             found[anchor] = title
     return found
+
+
+def _page_problems(docs_dir: Path, project: Path) -> Iterator[SourceError]:
+    """Limits on every hand-written page (chapters, the home page, includes)."""
+    for path in sorted(docs_dir.rglob("*.md")):
+        if link_problem(path, project):  # reported by ``outside_links``
+            continue
+        display = display_path(path, project)
+        try:
+            yield from too_many_headings(read_text(path, display), display)
+        except ContentError as exc:  # an unreadable page: reported by the link check too
+            yield from exc.errors
 
 
 def too_many_headings(text: str, display: str) -> Iterator[SourceError]:

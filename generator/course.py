@@ -20,15 +20,13 @@ from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files
 from pathlib import Path
 
-from generator import artifacts, build, figures, handbook, ids, item_check, search
-from generator.catalog import Catalog, load_catalog, too_many_headings
-from generator.content_files import display_path, link_problem
+from generator import artifacts, build, figures, item_check, output_checks, search
+from generator.catalog import Catalog, load_catalog
 from generator.content_types import CONTENT_TYPES
 from generator.errors import ContentError, SourceError, excerpt
-from generator.links import broken_links_in
 from generator.models.common import MAX_LABEL_LENGTH
 from generator.pdf import PdfJob
-from generator.sources import CONTROL, control_message, read_text
+from generator.sources import CONTROL, control_message
 from generator.text import label_problem
 
 LIBRARIES = ("pydantic", "pydantic-core", "pyyaml", "jinja2", "markupsafe", "markdown", "nh3")
@@ -79,6 +77,7 @@ def load(settings: Settings) -> Course:
             docs_dir / settings.chapters_dir,
             docs_dir / settings.glossary,
             settings.project,
+            docs_dir,
         )
     except ContentError as exc:
         raise ContentError([*setting_problems, *exc.errors]) from None
@@ -98,31 +97,15 @@ def load(settings: Settings) -> Course:
         )
     except ContentError as exc:
         problems += exc.errors
-    figure_sources = build.figure_paths(figure_set)
-    outputs = [(page.path, page.origin) for page in pages]
-    outputs += [(job.path, job.origin.path if job.origin else "the generator") for job in jobs]
-    outputs += figure_sources.items()
-    chapter_pdfs = handbook.pdf_paths(catalog, settings.chapters_dir)
-    outputs += [(path, "the chapters") for path in chapter_pdfs]
-    outputs += build.form_extra_paths(catalog).items()
-    sources = {item.source.path for items in catalog.items.values() for item in items}
-    problems += ids.output_path_problems(outputs, sources | set(figure_sources.values()))
-    documents = [(page.path, page.content) for page in pages if isinstance(page.content, str)]
-    problems += ids.html_id_problems(documents + [(job.path, job.html) for job in jobs], catalog)
-    generated = dict(outputs)
-    problems += build.hand_written_clashes(generated, docs_dir, settings.project)
-    problems += _page_problems(docs_dir, settings.project)
-    includes = (docs_dir / settings.glossary).parent
-    problems += broken_links_in(docs_dir, includes, set(generated), settings.project)
+    folders = output_checks.Folders(
+        docs_dir, settings.chapters_dir, (docs_dir / settings.glossary).parent, settings.project
+    )
+    problems += output_checks.problems(catalog, pages, jobs, figure_set, folders)
     synonyms: dict[str, str] = {}
-    synonym_file = docs_dir / settings.search_synonyms
     try:
-        synonyms = search.load_synonyms(synonym_file, display_path(synonym_file, settings.project))
-    except ContentError as exc:
-        problems += exc.errors
-    terms = docs_dir / settings.search_terms
-    try:
-        search.check_terms(terms, display_path(terms, settings.project))
+        synonyms = search.load_side_files(
+            docs_dir / settings.search_synonyms, docs_dir / settings.search_terms, settings.project
+        )
     except ContentError as exc:
         problems += exc.errors
     if problems:
@@ -139,18 +122,6 @@ NOT_ORGANISATION = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5eA-Za-z0
 """What a company name is not written with. It may hold Chinese characters,
 full-width forms, ASCII letters and digits, spaces and a little punctuation,
 none wider than a Chinese character, so the length limit is a width limit."""
-
-
-def _page_problems(docs_dir: Path, project: Path) -> Iterator[SourceError]:
-    """Limits on every hand-written page (chapters, the home page, includes)."""
-    for path in sorted(docs_dir.rglob("*.md")):
-        if link_problem(path, project):  # reported as such by the catalog
-            continue
-        display = display_path(path, project)
-        try:
-            yield from too_many_headings(read_text(path, display), display)
-        except ContentError as exc:  # an unreadable page: reported by the link check too
-            yield from exc.errors
 
 
 def _setting_problems(settings: Settings) -> Iterator[SourceError]:

@@ -98,7 +98,6 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.cover = self._cover()
         try:
             self._load(self._settings(config))
-            self._check_clashes(Path(config.docs_dir))
         except ContentError as exc:
             raise PluginError(str(exc)) from None
         self.app = offline_app.App(
@@ -163,12 +162,6 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 log.warning("Quiz item check: %s", finding)
             else:
                 log.info("Quiz item check (advisory): %s", finding)
-
-    def _check_clashes(self, docs_dir: Path) -> None:
-        """The offline app's files are known only here: a hand-written page must not take one."""
-        clashes = list(build.hand_written_clashes(offline_app.paths(), docs_dir, self.project))
-        if clashes:
-            raise ContentError(clashes)
 
     def _extend_config(self, config: MkDocsConfig) -> None:
         """Our styles, scripts, polyfills, section pages and the glossary's tooltips."""

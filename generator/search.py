@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
+from generator.content_files import display_path
 from generator.errors import ContentError, SourceError, excerpt
 from generator.sources import read_text
 
@@ -119,6 +120,24 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     text = _HAN_SPACE.sub(r"\1", text)
     return " ".join(text.split())
+
+
+def load_side_files(synonym_file: Path, terms_file: Path, project: Path) -> dict[str, str]:
+    """The synonyms, after checking both side files the search reads (the synonym
+    list and jieba's user dictionary); ContentError lists the problems of both."""
+    errors: list[SourceError] = []
+    synonyms: dict[str, str] = {}
+    try:
+        synonyms = load_synonyms(synonym_file, display_path(synonym_file, project))
+    except ContentError as exc:
+        errors += exc.errors
+    try:
+        check_terms(terms_file, display_path(terms_file, project))
+    except ContentError as exc:
+        errors += exc.errors
+    if errors:
+        raise ContentError(errors)
+    return synonyms
 
 
 def load_synonyms(path: Path, display: str) -> dict[str, str]:

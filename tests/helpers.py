@@ -565,11 +565,12 @@ def cli_build_fails(project: Path, before_writing: bool = True) -> str:
 def load_fails(project: Path, settings: course.Settings | None = None, within: float = 10.0) -> str:
     """The problems ``course.load`` reports, in process, after checking it reported
     them (as a ContentError, which the plugin prints without a traceback) within
-    ``within`` seconds."""
-    start = time.perf_counter()
+    ``within`` seconds of this process's CPU time: the work the load did, which
+    the other test processes sharing the machine do not stretch."""
+    start = time.process_time()
     reported = load_problems(project, settings)
     assert reported is not None, "the course loaded"
-    assert time.perf_counter() - start < within
+    assert time.process_time() - start < within
     return reported
 
 
