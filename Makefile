@@ -51,7 +51,7 @@ test: $(VENV)/.test-deps system-test $(LMS_CACHE)/.ready lint
 # The edit-run loop: every test that neither builds the site nor drives Chromium
 # (markers set in tests/conftest.py); `make test` still runs everything.
 test-fast: $(VENV)/.test-deps system-test
-	$(BIN)/pytest -m "not slow and not browser" -q
+	$(BIN)/pytest -m "not slow and not browser" -q -n $(TEST_WORKERS)
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check generator tests bench
