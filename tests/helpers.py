@@ -473,7 +473,6 @@ class _Lane:
         self.context = browser.new_context(locale="zh-CN")
         self.page: Page = self.context.new_page()
         self.found: list[str] = []
-        self.page.requested = []  # type: ignore[attr-defined]
         self.page.on("request", lambda request: self.page.requested.append(request.url))  # type: ignore[attr-defined]
         self.page.on(
             "console",

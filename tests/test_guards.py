@@ -154,6 +154,8 @@ def test_hostile_content_is_inert_in_the_browser(hostile_site: Path, browser: Br
     for relative in pages:
         assert (hostile_site / relative).is_file(), relative
     urls = [(hostile_site / relative).as_uri() for relative in pages]
+    # One tab, page after page: loaded side by side, these file:// pages missed
+    # networkidle within 30 s in 3 of 5 runs (cause not found; see CHANGELOG).
     found = load_all_cleanly(browser, urls, at_once=1)
     assert {url: problems for url, problems in found.items() if problems} == {}
     html = (hostile_site / "quizzes/hostile.html").read_text(encoding="utf-8")
